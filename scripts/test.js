@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Runs every test/**/*.test.ts with Node's own runner (tsx compiles them on the fly).
+// Node 20's --test takes no globs, so the files are listed here. Arguments narrow the run:
+// `npm test -- test/crawler` runs the files under that folder only.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
+
+function collect(path, out) {
+  if (statSync(path).isDirectory()) {
+    for (const name of readdirSync(path).sort()) collect(join(path, name), out);
+  } else if (path.endsWith('.test.ts')) {
+    out.push(path);
+  }
+  return out;
+}
+
+const files = (roots.length ? roots : ['test']).flatMap((r) => collect(r, []));
+if (files.length === 0) {
+  console.error(`No test files found under ${roots.join(', ') || 'test'}`);
+  process.exit(2);
+}
+const res = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...flags, ...files],
+  { stdio: 'inherit' },
+);
+process.exit(res.status ?? 1);

@@ -1,0 +1,39 @@
+import type { Request } from '../http/request.js';
+import type { Response } from '../http/response.js';
+import type { Spider } from '../spider.js';
+
+type Maybe<T> = T | Promise<T>;
+
+/**
+ * A downloader middleware, like Scrapy's. Each hook is optional.
+ * - `processRequest`: return nothing to continue; a Response to skip the download (cache);
+ *   a Request to schedule it instead; throw IgnoreRequest to drop it.
+ * - `processResponse`: return the response (or a changed one) to continue, or a Request
+ *   to schedule instead (redirect, retry).
+ * - `processException`: return nothing to let the next one handle it, a Response or a Request.
+ */
+export interface DownloaderMiddleware {
+  processRequest?(request: Request, spider: Spider): Maybe<Response | Request | void | undefined | null>;
+  processResponse?(request: Request, response: Response, spider: Spider): Maybe<Response | Request>;
+  processException?(request: Request, error: Error, spider: Spider): Maybe<Response | Request | void | undefined | null>;
+  open?(spider: Spider): Maybe<void>;
+  close?(spider: Spider): Maybe<void>;
+}
+
+/** What the engine needs from a downloader. */
+export interface Downloader {
+  /**
+   * Downloads `request` through the middlewares. Resolves to the response, or to a new request
+   * that the engine schedules instead (redirect, retry). Rejects with the error for the errback.
+   */
+  fetch(request: Request, spider: Spider): Promise<Response | Request>;
+  /**
+   * Why the engine should not hand over more requests now ('concurrency limit', 'per-domain
+   * limit', 'download delay'), or null when it can take more.
+   */
+  backoutReason(): string | null;
+  /** Requests accepted and not yet finished (in flight or waiting in a slot). */
+  readonly active: number;
+  open(spider: Spider): Promise<void>;
+  close(): Promise<void>;
+}

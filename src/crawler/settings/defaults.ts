@@ -1,0 +1,270 @@
+/**
+ * Every built-in setting with its default, alphabetical, one TSDoc each. Names and meanings
+ * follow Scrapy's where Scrapy has the setting. Components read these through `Settings`.
+ */
+import type { ComponentMap } from '../components.js';
+
+export interface FeedOptions {
+  /** jsonl (alias jl, jsonlines), json, csv or xml; guessed from the URI's extension when absent. */
+  format?: string;
+  /** Truncate the file when the job starts fresh (`-O`); append otherwise (`-o`). */
+  overwrite?: boolean;
+  /** Fields to export, in order; default: the keys of the items as they come. */
+  fields?: string[];
+  /** @default 'utf-8' */
+  encoding?: string;
+  /** Pretty-print indent for json/xml. */
+  indent?: number;
+  /** Start a new file every N items (needs `%(batch_id)d` or `%(batch_time)s` in the URI). */
+  batchItemCount?: number;
+}
+
+export interface DefaultSettings {
+  /** Adjust delay and concurrency to the latency of each site. @default false */
+  AUTOTHROTTLE_ENABLED: boolean;
+  /** Log every throttle adjustment. @default false */
+  AUTOTHROTTLE_DEBUG: boolean;
+  /** Initial download delay in seconds. @default 5 */
+  AUTOTHROTTLE_START_DELAY: number;
+  /** Highest delay in seconds. @default 60 */
+  AUTOTHROTTLE_MAX_DELAY: number;
+  /** Requests that should be in flight towards each site on average. @default 1 */
+  AUTOTHROTTLE_TARGET_CONCURRENCY: number;
+  /** Close the spider after this many errors (0: never). @default 0 */
+  CLOSESPIDER_ERRORCOUNT: number;
+  /** Close the spider after this many items (0: never). @default 0 */
+  CLOSESPIDER_ITEMCOUNT: number;
+  /** Close the spider after this many responses (0: never). @default 0 */
+  CLOSESPIDER_PAGECOUNT: number;
+  /** Close the spider after this many seconds (0: never). @default 0 */
+  CLOSESPIDER_TIMEOUT: number;
+  /** Items processed in parallel per response by the pipelines. @default 100 */
+  CONCURRENT_ITEMS: number;
+  /** Downloads in flight at once, all sites together. @default 16 */
+  CONCURRENT_REQUESTS: number;
+  /** Downloads in flight at once towards one domain (one slot). @default 8 */
+  CONCURRENT_REQUESTS_PER_DOMAIN: number;
+  /** Keep cookies per crawl and send them back. @default true */
+  COOKIES_ENABLED: boolean;
+  /** Log cookies sent and received. @default false */
+  COOKIES_DEBUG: boolean;
+  /** Headers sent with every request unless the request sets them. */
+  DEFAULT_REQUEST_HEADERS: Record<string, string>;
+  /** Requests deeper than this are dropped (0: no limit). @default 0 */
+  DEPTH_LIMIT: number;
+  /** Priority adjustment per depth: positive → breadth-first, negative → depth-first. @default 0 */
+  DEPTH_PRIORITY: number;
+  /** Keep per-depth request counts in stats. @default false */
+  DEPTH_STATS_VERBOSE: boolean;
+  /** Seconds to wait between requests to the same slot. @default 0 */
+  DOWNLOAD_DELAY: number;
+  /** Largest body accepted, in bytes, counted after decoding (0: no limit). @default 1073741824 */
+  DOWNLOAD_MAXSIZE: number;
+  /** Seconds before a download fails with a timeout. @default 180 */
+  DOWNLOAD_TIMEOUT: number;
+  /** Warn when a body passes this many bytes (0: never). @default 33554432 */
+  DOWNLOAD_WARNSIZE: number;
+  /** User downloader middlewares: name or class → order (null disables a built-in). */
+  DOWNLOADER_MIDDLEWARES: ComponentMap;
+  /** Built-in downloader middlewares and their orders. */
+  DOWNLOADER_MIDDLEWARES_BASE: ComponentMap;
+  /** Log each request dropped as a duplicate, not just the first. @default false */
+  DUPEFILTER_DEBUG: boolean;
+  /** User extensions: name or class → order. */
+  EXTENSIONS: ComponentMap;
+  /** Built-in extensions. */
+  EXTENSIONS_BASE: ComponentMap;
+  /** Start a new feed file every N items (0: one file). @default 0 */
+  FEED_EXPORT_BATCH_ITEM_COUNT: number;
+  /** @default 'utf-8' */
+  FEED_EXPORT_ENCODING: string;
+  /** Fields to export when a feed names none. @default null */
+  FEED_EXPORT_FIELDS: string[] | null;
+  /** @default 0 */
+  FEED_EXPORT_INDENT: number;
+  /** Feed URI → options. `-o`/`-O` add to it. */
+  FEEDS: Record<string, FeedOptions>;
+  /** Non-2xx statuses that still reach callbacks. @default [] */
+  HTTPERROR_ALLOWED_CODES: number[];
+  /** Let every status reach callbacks. @default false */
+  HTTPERROR_ALLOW_ALL: boolean;
+  /** Folder of the HTTP cache, relative to the project's `.tscrapy` folder. @default 'httpcache' */
+  HTTPCACHE_DIR: string;
+  /** Cache responses on disk for fast spider development. @default false */
+  HTTPCACHE_ENABLED: boolean;
+  /** Seconds a cached response stays fresh (0: forever). @default 0 */
+  HTTPCACHE_EXPIRATION_SECS: number;
+  /** Statuses never cached. @default [] */
+  HTTPCACHE_IGNORE_HTTP_CODES: number[];
+  /** Fail requests missing from the cache instead of downloading them. @default false */
+  HTTPCACHE_IGNORE_MISSING: boolean;
+  /** URL schemes never cached. @default ['file'] */
+  HTTPCACHE_IGNORE_SCHEMES: string[];
+  /** Honour proxies from `http_proxy`/`https_proxy`/`no_proxy` and `meta.proxy`. @default true */
+  HTTPPROXY_ENABLED: boolean;
+  /** Item pipelines: name or class → order. */
+  ITEM_PIPELINES: ComponentMap;
+  /** Folder that holds the state of one job, for pause and resume (unset: no persistence). */
+  JOBDIR: string | null;
+  /** Log at all. @default true */
+  LOG_ENABLED: boolean;
+  /** @default 'utf-8' */
+  LOG_ENCODING: string;
+  /** Write the log to this file instead of stderr. @default null */
+  LOG_FILE: string | null;
+  /** Append to LOG_FILE instead of truncating it. @default true */
+  LOG_FILE_APPEND: boolean;
+  /** CRITICAL, ERROR, WARNING, INFO or DEBUG. @default 'DEBUG' */
+  LOG_LEVEL: string;
+  /** Seconds between the periodic stats lines (0: none). @default 60 */
+  LOGSTATS_INTERVAL: number;
+  /** Track the process's peak memory in `memusage/max`. @default true */
+  MEMUSAGE_ENABLED: boolean;
+  /** Follow `<meta http-equiv=refresh>`. @default true */
+  METAREFRESH_ENABLED: boolean;
+  /** Randomise DOWNLOAD_DELAY between 0.5× and 1.5×. @default true */
+  RANDOMIZE_DOWNLOAD_DELAY: boolean;
+  /** Follow redirects. @default true */
+  REDIRECT_ENABLED: boolean;
+  /** Redirects followed for one request before giving up. @default 20 */
+  REDIRECT_MAX_TIMES: number;
+  /** Adjust the priority of redirected requests. @default 2 */
+  REDIRECT_PRIORITY_ADJUST: number;
+  /** Retry failed downloads. @default true */
+  RETRY_ENABLED: boolean;
+  /** Statuses that are retried. @default [500, 502, 503, 504, 522, 524, 408, 429] */
+  RETRY_HTTP_CODES: number[];
+  /** Priority adjustment of retried requests. @default -1 */
+  RETRY_PRIORITY_ADJUST: number;
+  /** Retries per request, on top of the first attempt. @default 2 */
+  RETRY_TIMES: number;
+  /** Base of the exponential backoff between retries, in seconds (0: retry at once). @default 0 */
+  RETRY_BACKOFF_BASE: number;
+  /** Highest backoff between retries, in seconds. @default 60 */
+  RETRY_BACKOFF_MAX: number;
+  /** Fetch and obey robots.txt. @default false (projects made by `tscrapy new` turn it on) */
+  ROBOTSTXT_OBEY: boolean;
+  /** User agent matched against robots.txt rules (default: USER_AGENT). @default null */
+  ROBOTSTXT_USER_AGENT: string | null;
+  /** Log requests that cannot be serialized to disk and keep them in memory. @default false */
+  SCHEDULER_DEBUG: boolean;
+  /** Where the frontier lives: unset → memory (or JOBDIR), `redis://…` → a shared crawl. @default null */
+  SCHEDULER_URL: string | null;
+  /** Bytes of responses and items the scraper may hold before the engine stops pulling requests. @default 5000000 */
+  SCRAPER_SLOT_MAX_ACTIVE_SIZE: number;
+  /** User spider middlewares: name or class → order. */
+  SPIDER_MIDDLEWARES: ComponentMap;
+  /** Built-in spider middlewares and their orders. */
+  SPIDER_MIDDLEWARES_BASE: ComponentMap;
+  /** Dump the stats when the spider closes. @default true */
+  STATS_DUMP: boolean;
+  /** @default 'tscrapy/<version> (+https://github.com/tscrapy/tscrapy)' */
+  USER_AGENT: string;
+  [key: string]: unknown;
+}
+
+export const VERSION = '0.1.0';
+
+export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
+  AUTOTHROTTLE_DEBUG: false,
+  AUTOTHROTTLE_ENABLED: false,
+  AUTOTHROTTLE_MAX_DELAY: 60,
+  AUTOTHROTTLE_START_DELAY: 5,
+  AUTOTHROTTLE_TARGET_CONCURRENCY: 1,
+  CLOSESPIDER_ERRORCOUNT: 0,
+  CLOSESPIDER_ITEMCOUNT: 0,
+  CLOSESPIDER_PAGECOUNT: 0,
+  CLOSESPIDER_TIMEOUT: 0,
+  CONCURRENT_ITEMS: 100,
+  CONCURRENT_REQUESTS: 16,
+  CONCURRENT_REQUESTS_PER_DOMAIN: 8,
+  COOKIES_DEBUG: false,
+  COOKIES_ENABLED: true,
+  DEFAULT_REQUEST_HEADERS: {
+    Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    'Accept-Language': 'en',
+  },
+  DEPTH_LIMIT: 0,
+  DEPTH_PRIORITY: 0,
+  DEPTH_STATS_VERBOSE: false,
+  DOWNLOAD_DELAY: 0,
+  DOWNLOAD_MAXSIZE: 1024 * 1024 * 1024,
+  DOWNLOAD_TIMEOUT: 180,
+  DOWNLOAD_WARNSIZE: 32 * 1024 * 1024,
+  DOWNLOADER_MIDDLEWARES: {},
+  DOWNLOADER_MIDDLEWARES_BASE: {
+    RobotsTxtMiddleware: 100,
+    HttpAuthMiddleware: 300,
+    DownloadTimeoutMiddleware: 350,
+    DefaultHeadersMiddleware: 400,
+    UserAgentMiddleware: 500,
+    RetryMiddleware: 550,
+    MetaRefreshMiddleware: 580,
+    HttpCompressionMiddleware: 590,
+    RedirectMiddleware: 600,
+    CookiesMiddleware: 700,
+    HttpProxyMiddleware: 750,
+    DownloaderStats: 850,
+    HttpCacheMiddleware: 900,
+  },
+  DUPEFILTER_DEBUG: false,
+  EXTENSIONS: {},
+  EXTENSIONS_BASE: {
+    CoreStats: 0,
+    MemoryUsage: 0,
+    LogStats: 0,
+    CloseSpiderExtension: 0,
+    FeedExporter: 0,
+    SpiderStateExtension: 0,
+    AutoThrottle: 0,
+  },
+  FEED_EXPORT_BATCH_ITEM_COUNT: 0,
+  FEED_EXPORT_ENCODING: 'utf-8',
+  FEED_EXPORT_FIELDS: null,
+  FEED_EXPORT_INDENT: 0,
+  FEEDS: {},
+  HTTPCACHE_DIR: 'httpcache',
+  HTTPCACHE_ENABLED: false,
+  HTTPCACHE_EXPIRATION_SECS: 0,
+  HTTPCACHE_IGNORE_HTTP_CODES: [],
+  HTTPCACHE_IGNORE_MISSING: false,
+  HTTPCACHE_IGNORE_SCHEMES: ['file'],
+  HTTPERROR_ALLOW_ALL: false,
+  HTTPERROR_ALLOWED_CODES: [],
+  HTTPPROXY_ENABLED: true,
+  ITEM_PIPELINES: {},
+  JOBDIR: null,
+  LOG_ENABLED: true,
+  LOG_ENCODING: 'utf-8',
+  LOG_FILE: null,
+  LOG_FILE_APPEND: true,
+  LOG_LEVEL: 'DEBUG',
+  LOGSTATS_INTERVAL: 60,
+  MEMUSAGE_ENABLED: true,
+  METAREFRESH_ENABLED: true,
+  RANDOMIZE_DOWNLOAD_DELAY: true,
+  REDIRECT_ENABLED: true,
+  REDIRECT_MAX_TIMES: 20,
+  REDIRECT_PRIORITY_ADJUST: 2,
+  RETRY_BACKOFF_BASE: 0,
+  RETRY_BACKOFF_MAX: 60,
+  RETRY_ENABLED: true,
+  RETRY_HTTP_CODES: [500, 502, 503, 504, 522, 524, 408, 429],
+  RETRY_PRIORITY_ADJUST: -1,
+  RETRY_TIMES: 2,
+  ROBOTSTXT_OBEY: false,
+  ROBOTSTXT_USER_AGENT: null,
+  SCHEDULER_DEBUG: false,
+  SCHEDULER_URL: null,
+  SCRAPER_SLOT_MAX_ACTIVE_SIZE: 5_000_000,
+  SPIDER_MIDDLEWARES: {},
+  SPIDER_MIDDLEWARES_BASE: {
+    HttpErrorMiddleware: 50,
+    OffsiteMiddleware: 500,
+    RefererMiddleware: 700,
+    UrlLengthMiddleware: 800,
+    DepthMiddleware: 900,
+  },
+  STATS_DUMP: true,
+  USER_AGENT: `tscrapy/${VERSION} (+https://github.com/tscrapy/tscrapy)`,
+});

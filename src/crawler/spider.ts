@@ -1,0 +1,64 @@
+import type { CrawlerContext } from './components.js';
+import { InvalidArgumentError, TscrapyError } from './errors.js';
+import { Request, type CallbackResult } from './http/request.js';
+import type { Response } from './http/response.js';
+import type { Logger } from './logger.js';
+import type { Settings, SettingsInput } from './settings/settings.js';
+
+/** A spider class as the crawler sees it. */
+export interface SpiderClass<S extends Spider = Spider> {
+  new (): S;
+  /** Settings applied at `spider` priority before the spider is built. */
+  customSettings?: SettingsInput;
+  fromCrawler(this: SpiderClass<S>, crawler: CrawlerContext, args?: Record<string, unknown>): S;
+}
+
+/** Names that spider arguments (`-a k=v`) may not overwrite. */
+const RESERVED_ARGS = new Set(['crawler', 'settings', 'logger', 'parse', 'start', 'closed', 'state', 'constructor']);
+
+/**
+ * Base class of every spider. Subclasses set `name`, `startUrls` (or override `start()`),
+ * and write callbacks that yield items (plain objects) and `Request`s.
+ */
+export class Spider {
+  /** Unique within a project; `tscrapy crawl NAME` finds the spider by it. */
+  name = '';
+  /** URLs requested by the default `start()`. */
+  startUrls: string[] = [];
+  /** When set, requests to other domains (and their subdomains) are dropped and counted. */
+  allowedDomains?: string[];
+  /** Data kept across pause/resume of a JOBDIR job. Plain JSON-safe values only. */
+  state: Record<string, any> = {};
+  /** Set before `start()` runs. */
+  crawler!: CrawlerContext;
+  settings!: Settings;
+  logger!: Logger;
+
+  /** Builds the spider, sets its arguments as properties and binds it to the crawl. */
+  static fromCrawler<S extends Spider>(this: SpiderClass<S>, crawler: CrawlerContext, args: Record<string, unknown> = {}): S {
+    const spider = new this();
+    for (const [k, v] of Object.entries(args)) {
+      if (RESERVED_ARGS.has(k) || k.startsWith('_')) {
+        throw new InvalidArgumentError(`Spider argument "${k}" is reserved; choose another name`);
+      }
+      (spider as Record<string, unknown>)[k] = v;
+    }
+    spider.crawler = crawler;
+    spider.settings = crawler.settings;
+    spider.logger = crawler.logger.child(spider.name || spider.constructor.name);
+    return spider;
+  }
+
+  /** The first requests (and items). Default: a GET for each of `startUrls`, never filtered. */
+  async *start(): AsyncGenerator<unknown, void, undefined> {
+    for (const url of this.startUrls) yield new Request(url, { dontFilter: true });
+  }
+
+  /** The default callback. */
+  parse(response: Response, _kwargs?: Record<string, any>): CallbackResult {
+    throw new TscrapyError(`${this.constructor.name}.parse callback is not defined; add a parse(response) method (got ${response.url})`);
+  }
+
+  /** Called when the spider closes, with the reason ('finished', 'shutdown', 'closespider_itemcount', ...). */
+  closed?(reason: string): void | Promise<void>;
+}
