@@ -1,0 +1,84 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import { InvalidArgumentError, TscrapyError } from '../crawler/errors.js';
+import { parseSettingValue } from '../crawler/settings/settings.js';
+
+/** Exit codes said in every command's help. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>;
+
+/**
+ * Flags every command shares (logging) and the mapping of errors to exit codes:
+ * bad input (InvalidArgumentError and usage errors) → 2, any other failure → 1.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override baseFlags = {
+    loglevel: Flags.string({
+      char: 'L',
+      summary: 'Log level: CRITICAL, ERROR, WARNING, INFO or DEBUG.',
+      helpGroup: 'GLOBAL',
+      options: ['CRITICAL', 'ERROR', 'WARNING', 'INFO', 'DEBUG'],
+    }),
+    logfile: Flags.string({ summary: 'Write the log to this file instead of stderr.', helpGroup: 'GLOBAL' }),
+    nolog: Flags.boolean({ summary: 'Disable logging.', helpGroup: 'GLOBAL' }),
+  };
+
+  protected flags!: BaseFlags<T>;
+
+  public override async init(): Promise<void> {
+    await super.init();
+    const { flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof BaseCommand).baseFlags,
+      args: this.ctor.args,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      strict: this.ctor.strict,
+    });
+    this.flags = flags as BaseFlags<T>;
+  }
+
+  /** Log settings from --loglevel/--logfile/--nolog, at command-line priority. */
+  protected logSettings(): Record<string, unknown> {
+    const f = this.flags as { loglevel?: string; logfile?: string; nolog?: boolean };
+    const out: Record<string, unknown> = {};
+    if (f.loglevel) out.LOG_LEVEL = f.loglevel;
+    if (f.logfile) out.LOG_FILE = f.logfile;
+    if (f.nolog) out.LOG_ENABLED = false;
+    return out;
+  }
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof InvalidArgumentError) return this.error(err.message, { exit: EXIT.usage });
+    if (err instanceof TscrapyError) return this.error(err.message, { exit: EXIT.failed });
+    return super.catch(err);
+  }
+}
+
+/** `-s NAME=VALUE` pairs → settings; values parsed (numbers, booleans, JSON). */
+export function parseSetFlags(pairs: string[] | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs ?? []) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new InvalidArgumentError(`-s expects NAME=VALUE, got "${pair}" (for example -s DOWNLOAD_DELAY=0.5)`);
+    out[pair.slice(0, i).trim()] = parseSettingValue(pair.slice(i + 1));
+  }
+  return out;
+}
+
+/** `-a NAME=VALUE` pairs → spider arguments (strings, as Scrapy passes them). */
+export function parseArgFlags(pairs: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs ?? []) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new InvalidArgumentError(`-a expects NAME=VALUE, got "${pair}" (for example -a category=books)`);
+    out[pair.slice(0, i).trim()] = pair.slice(i + 1);
+  }
+  return out;
+}
+
+/** The shared -s flag, for commands that take settings. */
+export const setFlag = Flags.string({
+  char: 's',
+  summary: 'Set a setting, NAME=VALUE (repeatable). Values are parsed: numbers, true/false, JSON.',
+  multiple: true,
+});
