@@ -12,3 +12,4 @@ export { Logger, MemorySink, StreamSink, FileSink, type LogSink, LEVELS } from '
 export { ComponentRegistry, type ComponentMap, type ComponentClass, type CrawlerContext } from './crawler/components.js';
 export type { DownloaderMiddleware, Downloader } from './crawler/downloader/types.js';
 export type { RequestQueue, DupeFilter } from './crawler/queues/types.js';
+export { canonicalizeUrl, requestFingerprint } from './crawler/fingerprint.js';
