@@ -1,4 +1,5 @@
 import { InvalidArgumentError, NotConfigured } from './errors.js';
+import type { Engine } from './engine.js';
 import type { Logger } from './logger.js';
 import type { Settings } from './settings/settings.js';
 import type { SignalManager } from './signals.js';
@@ -17,6 +18,8 @@ export interface CrawlerContext {
   readonly components: ComponentRegistry;
   /** Set once the spider is built (before components are). */
   readonly spider: Spider;
+  /** Set once the crawl runs; extensions use it to close the spider. */
+  readonly engine?: Engine;
 }
 
 /** A component class: built with `fromCrawler(crawler)` when it has one, else `new Class()`. */

@@ -30,6 +30,8 @@ export interface DefaultSettings {
   AUTOTHROTTLE_MAX_DELAY: number;
   /** Requests that should be in flight towards each site on average. @default 1 */
   AUTOTHROTTLE_TARGET_CONCURRENCY: number;
+  /** The project's bot name, shown in logs. @default 'tscrapybot' */
+  BOT_NAME: string;
   /** Close the spider after this many errors (0: never). @default 0 */
   CLOSESPIDER_ERRORCOUNT: number;
   /** Close the spider after this many items (0: never). @default 0 */
@@ -104,6 +106,8 @@ export interface DefaultSettings {
   HTTPPROXY_ENABLED: boolean;
   /** Item pipelines: name or class → order. */
   ITEM_PIPELINES: ComponentMap;
+  /** Built-in item pipelines (none by default). */
+  ITEM_PIPELINES_BASE: ComponentMap;
   /** Folder that holds the state of one job, for pause and resume (unset: no persistence). */
   JOBDIR: string | null;
   /** Log at all. @default true */
@@ -122,6 +126,12 @@ export interface DefaultSettings {
   MEMUSAGE_ENABLED: boolean;
   /** Follow `<meta http-equiv=refresh>`. @default true */
   METAREFRESH_ENABLED: boolean;
+  /** Seconds between memory samples. @default 1 */
+  MEMUSAGE_CHECK_INTERVAL_SECONDS: number;
+  /** Close the spider when RSS passes this many MB (0: never). @default 0 */
+  MEMUSAGE_LIMIT_MB: number;
+  /** Warn once when RSS passes this many MB (0: never). @default 0 */
+  MEMUSAGE_WARNING_MB: number;
   /** Randomise DOWNLOAD_DELAY between 0.5× and 1.5×. @default true */
   RANDOMIZE_DOWNLOAD_DELAY: boolean;
   /** Follow redirects. @default true */
@@ -130,6 +140,8 @@ export interface DefaultSettings {
   REDIRECT_MAX_TIMES: number;
   /** Adjust the priority of redirected requests. @default 2 */
   REDIRECT_PRIORITY_ADJUST: number;
+  /** Set Referer on requests made from a response. @default true */
+  REFERER_ENABLED: boolean;
   /** Retry failed downloads. @default true */
   RETRY_ENABLED: boolean;
   /** Statuses that are retried. @default [500, 502, 503, 504, 522, 524, 408, 429] */
@@ -148,6 +160,10 @@ export interface DefaultSettings {
   ROBOTSTXT_USER_AGENT: string | null;
   /** Log requests that cannot be serialized to disk and keep them in memory. @default false */
   SCHEDULER_DEBUG: boolean;
+  /** A Scrapy queue class name; one containing 'Fifo' makes the memory queue FIFO. @default 'LifoMemoryQueue' */
+  SCHEDULER_MEMORY_QUEUE: string;
+  /** 'lifo' (depth-first, default) or 'fifo' (breadth-first with DEPTH_PRIORITY=1); overrides SCHEDULER_MEMORY_QUEUE. @default null */
+  SCHEDULER_ORDER: string | null;
   /** Where the frontier lives: unset → memory (or JOBDIR), `redis://…` → a shared crawl. @default null */
   SCHEDULER_URL: string | null;
   /** Bytes of responses and items the scraper may hold before the engine stops pulling requests. @default 5000000 */
@@ -158,6 +174,8 @@ export interface DefaultSettings {
   SPIDER_MIDDLEWARES_BASE: ComponentMap;
   /** Dump the stats when the spider closes. @default true */
   STATS_DUMP: boolean;
+  /** Drop requests whose URL is longer than this (0: no limit). @default 2083 */
+  URLLENGTH_LIMIT: number;
   /** @default 'tscrapy/<version> (+https://github.com/tscrapy/tscrapy)' */
   USER_AGENT: string;
   [key: string]: unknown;
@@ -171,6 +189,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   AUTOTHROTTLE_MAX_DELAY: 60,
   AUTOTHROTTLE_START_DELAY: 5,
   AUTOTHROTTLE_TARGET_CONCURRENCY: 1,
+  BOT_NAME: 'tscrapybot',
   CLOSESPIDER_ERRORCOUNT: 0,
   CLOSESPIDER_ITEMCOUNT: 0,
   CLOSESPIDER_PAGECOUNT: 0,
@@ -233,6 +252,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   HTTPERROR_ALLOWED_CODES: [],
   HTTPPROXY_ENABLED: true,
   ITEM_PIPELINES: {},
+  ITEM_PIPELINES_BASE: {},
   JOBDIR: null,
   LOG_ENABLED: true,
   LOG_ENCODING: 'utf-8',
@@ -240,12 +260,16 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   LOG_FILE_APPEND: true,
   LOG_LEVEL: 'DEBUG',
   LOGSTATS_INTERVAL: 60,
+  MEMUSAGE_CHECK_INTERVAL_SECONDS: 1,
   MEMUSAGE_ENABLED: true,
+  MEMUSAGE_LIMIT_MB: 0,
+  MEMUSAGE_WARNING_MB: 0,
   METAREFRESH_ENABLED: true,
   RANDOMIZE_DOWNLOAD_DELAY: true,
   REDIRECT_ENABLED: true,
   REDIRECT_MAX_TIMES: 20,
   REDIRECT_PRIORITY_ADJUST: 2,
+  REFERER_ENABLED: true,
   RETRY_BACKOFF_BASE: 0,
   RETRY_BACKOFF_MAX: 60,
   RETRY_ENABLED: true,
@@ -255,6 +279,8 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   ROBOTSTXT_OBEY: false,
   ROBOTSTXT_USER_AGENT: null,
   SCHEDULER_DEBUG: false,
+  SCHEDULER_MEMORY_QUEUE: 'LifoMemoryQueue',
+  SCHEDULER_ORDER: null,
   SCHEDULER_URL: null,
   SCRAPER_SLOT_MAX_ACTIVE_SIZE: 5_000_000,
   SPIDER_MIDDLEWARES: {},
@@ -266,5 +292,6 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     DepthMiddleware: 900,
   },
   STATS_DUMP: true,
+  URLLENGTH_LIMIT: 2083,
   USER_AGENT: `tscrapy/${VERSION} (+https://github.com/tscrapy/tscrapy)`,
 });

@@ -1,0 +1,296 @@
+import type { Downloader } from './downloader/types.js';
+import { Request } from './http/request.js';
+import type { Response } from './http/response.js';
+import { LEVELS, type Logger } from './logger.js';
+import type { Scheduler } from './scheduler.js';
+import type { Scraper } from './scraper.js';
+import type { SignalManager } from './signals.js';
+import type { Spider } from './spider.js';
+import type { SpiderMiddlewareManager } from './spidermw/manager.js';
+import type { StatsCollector } from './stats.js';
+
+export interface EngineParts {
+  spider: Spider;
+  scheduler: Scheduler;
+  downloader: Downloader;
+  scraper: Scraper;
+  spidermw: SpiderMiddlewareManager;
+  signals: SignalManager;
+  stats: StatsCollector;
+  logger: Logger;
+  /** Start requests may run this far ahead of the downloader (pending in the scheduler). */
+  startLookahead: number;
+}
+
+/** What the engine is doing now, for the live status line and `tscrapy` progress. */
+export interface EngineStatus {
+  inFlight: number;
+  pending: number;
+  scraping: boolean;
+  /** Why no new request is being started now, or null. */
+  holdingBack: string | null;
+}
+
+/**
+ * Drives one crawl: pulls requests from the scheduler while the downloader has room and the
+ * scraper is not backed up, feeds start requests in lazily, and closes the spider when idle.
+ */
+export class Engine {
+  readonly #p: EngineParts;
+  #running = false;
+  #forced = false;
+  #start: AsyncIterator<unknown> | null = null;
+  #startDone = false;
+  #startBusy = false;
+  #inFlight = 0;
+  #pumping = false;
+  #kickScheduled = false;
+  #again = false;
+  #scraperHold: string | null = null;
+  #holdSince = 0;
+  #heartbeat: NodeJS.Timeout | null = null;
+  #closeReason: string | null = null;
+  #finished!: Promise<void>;
+  #resolveFinished!: () => void;
+  #idleCheck = false;
+  #waiters: Array<() => void> = [];
+
+  constructor(parts: EngineParts) {
+    this.#p = parts;
+    this.#finished = new Promise((resolve) => (this.#resolveFinished = resolve));
+  }
+
+  /** Starts crawling; resolves with the close reason once everything is drained. */
+  async run(): Promise<string> {
+    const { spider, spidermw } = this.#p;
+    this.#running = true;
+    this.#start = spidermw.wrapStart(spider.start(), spider)[Symbol.asyncIterator]();
+    // A slow or stalled remote queue never looks idle: re-check regularly, like Scrapy's heartbeat.
+    this.#heartbeat = setInterval(() => this.kick(), 1000);
+    void this.#feedStart();
+    this.kick();
+    await this.#finished;
+    return this.#closeReason ?? 'finished';
+  }
+
+  /** Schedules a request (from a callback, an extension or a redirect). */
+  async crawl(request: Request): Promise<void> {
+    const { scheduler, signals, spider, logger, stats } = this.#p;
+    try {
+      if (await scheduler.enqueue(request)) {
+        if (signals.has('requestScheduled')) signals.send('requestScheduled', { request, spider });
+        this.kick();
+      }
+    } catch (err) {
+      stats.incValue('scheduler/dropped');
+      logger.error(`Could not schedule ${request}: ${(err as Error).message}`);
+      signals.send('requestDropped', { request, spider, reason: (err as Error).message });
+    }
+  }
+
+  /**
+   * Pulls from the scheduler on the next turn of the event loop (call after anything that may
+   * free capacity). Deferring lets a callback's whole batch of requests reach the scheduler
+   * before the next pull, so priorities decide, and coalesces many kicks into one pull.
+   */
+  kick(): void {
+    if (this.#kickScheduled) return;
+    this.#kickScheduled = true;
+    setImmediate(() => {
+      this.#kickScheduled = false;
+      if (this.#pumping) {
+        this.#again = true;
+        return;
+      }
+      this.#pumping = true;
+      void this.#pump();
+    });
+  }
+
+  status(): EngineStatus {
+    return {
+      inFlight: this.#inFlight,
+      pending: this.#p.scheduler.pending,
+      scraping: !this.#p.scraper.idle,
+      holdingBack: this.#running ? this.#backoutReason() : null,
+    };
+  }
+
+  /**
+   * Stops the crawl with `reason`. Graceful: no new requests start; in-flight ones finish and
+   * their output is processed. `force` (a second Ctrl-C) stops without waiting for them.
+   */
+  close(reason: string, force = false): void {
+    if (force) this.#forced = true;
+    if (this.#closeReason === null) {
+      this.#closeReason = reason;
+      this.#running = false;
+      this.#p.logger.info(`Closing spider (${reason})`);
+    }
+    this.#maybeFinish();
+  }
+
+  get closing(): boolean {
+    return this.#closeReason !== null;
+  }
+
+  #backoutReason(): string | null {
+    const d = this.#p.downloader.backoutReason();
+    if (d) return d;
+    return this.#p.scraper.needsBackout() ? 'slow item pipelines or callbacks' : null;
+  }
+
+  async #pump(): Promise<void> {
+    const { scheduler } = this.#p;
+    try {
+      do {
+        this.#again = false;
+        while (this.#running && !this.#backoutReason()) {
+          const request = await scheduler.next();
+          if (!request) break;
+          this.#download(request);
+        }
+        this.#updateScraperHold();
+      } while (this.#again && this.#running);
+    } catch (err) {
+      this.#p.logger.error(`Engine error: ${(err as Error).stack ?? err}`);
+      this.close('error');
+    } finally {
+      this.#pumping = false;
+    }
+    this.#wakeStart();
+    this.#maybeFinish();
+  }
+
+  /** Logs, counts and signals when the scraper starts or stops holding the crawl back. */
+  #updateScraperHold(): void {
+    const { scraper, logger, stats, signals, spider } = this.#p;
+    const hold = this.#running && scraper.needsBackout() ? 'slow item pipelines or callbacks' : null;
+    if (hold === this.#scraperHold) return;
+    this.#scraperHold = hold;
+    if (hold) {
+      this.#holdSince = performance.now();
+      stats.incValue('engine/backout_count');
+      logger.info(
+        `Holding back new requests: ${hold} (${(scraper.activeSize / 1e6).toFixed(1)} MB of responses and items in progress, ` +
+          `${scraper.activeItems} items in pipelines; limit SCRAPER_SLOT_MAX_ACTIVE_SIZE)`,
+      );
+    } else {
+      const secs = (performance.now() - this.#holdSince) / 1000;
+      stats.incValue('engine/backout_time_seconds', Math.round(secs * 1000) / 1000);
+      logger.info(`Resumed taking new requests after holding back for ${secs.toFixed(1)} s`);
+    }
+    signals.send('backout', { reason: hold, spider });
+  }
+
+  #download(request: Request): void {
+    const { downloader, spider, signals } = this.#p;
+    this.#inFlight++;
+    if (signals.has('requestReachedDownloader')) signals.send('requestReachedDownloader', { request, spider });
+    downloader
+      .fetch(request, spider)
+      .then(
+        (result) => {
+          this.#inFlight--;
+          return result instanceof Request ? this.#rescheduled(request, result) : this.#downloaded(request, result);
+        },
+        (error: unknown) => {
+          this.#inFlight--;
+          return this.#failed(request, error instanceof Error ? error : new Error(String(error)));
+        },
+      )
+      .catch((err: unknown) => this.#p.logger.error(`Unexpected error handling ${request}: ${(err as Error)?.stack ?? err}`))
+      .finally(() => this.kick());
+  }
+
+  async #rescheduled(original: Request, next: Request): Promise<void> {
+    await this.crawl(next);
+    await this.#p.scheduler.done(original);
+  }
+
+  async #downloaded(request: Request, response: Response): Promise<void> {
+    const { stats, signals, spider, logger, scraper, scheduler } = this.#p;
+    if (this.#forced) return;
+    stats.incValue('response_received_count');
+    if (logger.isEnabledFor(LEVELS.DEBUG)) {
+      const flags = response.flags.length ? ` ${JSON.stringify(response.flags)}` : '';
+      logger.debug(`Crawled (${response.status}) ${request} (referer: ${request.headers.get('Referer') ?? 'None'})${flags}`);
+    }
+    if (signals.has('responseReceived')) signals.send('responseReceived', { response, request, spider });
+    await scraper.handleResponse(response, request);
+    if (!this.#forced) await scheduler.done(request);
+  }
+
+  async #failed(request: Request, error: Error): Promise<void> {
+    if (this.#forced) return;
+    await this.#p.scraper.handleFailure(error, request);
+    if (!this.#forced) await this.#p.scheduler.done(request);
+  }
+
+  /** Feeds `spider.start()` output in, staying a little ahead of the downloader. */
+  async #feedStart(): Promise<void> {
+    const { scraper, scheduler, logger, stats } = this.#p;
+    this.#startBusy = true;
+    try {
+      while (this.#running && this.#start) {
+        if (this.#backoutReason() !== null || scheduler.pending >= this.#p.startLookahead) {
+          await new Promise<void>((resolve) => this.#waiters.push(resolve));
+          continue;
+        }
+        const next = await this.#start.next();
+        if (next.done) break;
+        await scraper.handleStartOutput(next.value);
+      }
+      if (this.#running) this.#startDone = true;
+    } catch (err) {
+      stats.incValue('spider_exceptions/count');
+      logger.error(`Error while obtaining start requests: ${(err as Error)?.stack ?? err}`);
+      this.#startDone = true;
+    } finally {
+      this.#startBusy = false;
+      this.kick();
+    }
+  }
+
+  #wakeStart(): void {
+    if (this.#waiters.length === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  #isIdle(): boolean {
+    return (
+      this.#inFlight === 0 &&
+      this.#p.scraper.idle &&
+      !this.#pumping &&
+      !this.#kickScheduled &&
+      (this.#closeReason !== null || (this.#startDone && !this.#startBusy && !this.#p.scheduler.hasPending()))
+    );
+  }
+
+  #maybeFinish(): void {
+    if (this.#closeReason !== null) {
+      this.#wakeStart();
+      if (this.#forced || this.#isIdle()) this.#finish();
+      return;
+    }
+    if (!this.#isIdle() || this.#idleCheck) return;
+    this.#idleCheck = true;
+    void this.#p.signals.sendAsync('spiderIdle', { spider: this.#p.spider }).finally(() => {
+      this.#idleCheck = false;
+      // An idle handler may have scheduled more work.
+      if (this.#isIdle() && this.#closeReason === null) this.close('finished');
+      else this.kick();
+    });
+  }
+
+  #finish(): void {
+    if (this.#heartbeat) {
+      clearInterval(this.#heartbeat);
+      this.#heartbeat = null;
+    }
+    this.#running = false;
+    this.#resolveFinished();
+  }
+}

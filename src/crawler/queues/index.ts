@@ -1,0 +1,33 @@
+import type { CrawlerContext } from '../components.js';
+import { MemoryDupeFilter } from './memory-dupefilter.js';
+import { MemoryQueue } from './memory-queue.js';
+import type { DupeFilter, RequestQueue } from './types.js';
+
+export type { DupeFilter, RequestQueue } from './types.js';
+export { MemoryQueue } from './memory-queue.js';
+export { MemoryDupeFilter } from './memory-dupefilter.js';
+
+/** A queue and a dupefilter chosen from the settings, with the name shown in stats. */
+export interface QueueBackend {
+  /** 'memory', 'disk' or 'redis': used in `scheduler/enqueued/<kind>` stats. */
+  kind: string;
+  queue: RequestQueue;
+  dupefilter: DupeFilter;
+}
+
+/**
+ * LIFO unless SCHEDULER_MEMORY_QUEUE names a FIFO queue (Scrapy's
+ * `scrapy.squeues.FifoMemoryQueue` works as is) or SCHEDULER_ORDER is 'fifo'.
+ */
+export function isLifo(crawler: CrawlerContext): boolean {
+  const order = String(crawler.settings.get('SCHEDULER_ORDER', '') ?? '').toLowerCase();
+  if (order === 'fifo' || order === 'bfo') return false;
+  if (order === 'lifo' || order === 'dfo') return true;
+  const name = String(crawler.settings.get('SCHEDULER_MEMORY_QUEUE', '') ?? '');
+  return !/fifo/i.test(name);
+}
+
+/** The memory backend; JOBDIR and SCHEDULER_URL select the persistent ones. */
+export async function createQueueBackend(crawler: CrawlerContext): Promise<QueueBackend> {
+  return { kind: 'memory', queue: new MemoryQueue({ lifo: isLifo(crawler) }), dupefilter: new MemoryDupeFilter() };
+}

@@ -1,0 +1,127 @@
+import type { CrawlerContext } from './components.js';
+import { requestFingerprint } from './fingerprint.js';
+import type { Request } from './http/request.js';
+import type { Logger } from './logger.js';
+import { createQueueBackend, type DupeFilter, type RequestQueue } from './queues/index.js';
+import type { Spider } from './spider.js';
+import type { StatsCollector } from './stats.js';
+
+export interface SchedulerOptions {
+  queue: RequestQueue;
+  dupefilter: DupeFilter;
+  stats: StatsCollector;
+  logger: Logger;
+  /** Shown in `scheduler/enqueued/<kind>`. @default 'memory' */
+  kind?: string;
+  /** Log every filtered duplicate, not only the first. */
+  debugDupes?: boolean;
+}
+
+/**
+ * Holds the frontier: drops duplicates (by fingerprint, unless `dontFilter`), stores requests
+ * in the queue backend, hands them out by priority, and acks them once they are done.
+ */
+export class Scheduler {
+  readonly #queue: RequestQueue;
+  readonly #dupefilter: DupeFilter;
+  readonly #stats: StatsCollector;
+  readonly #logger: Logger;
+  readonly #kind: string;
+  readonly #debugDupes: boolean;
+  #loggedDupe = false;
+
+  constructor(options: SchedulerOptions) {
+    this.#queue = options.queue;
+    this.#dupefilter = options.dupefilter;
+    this.#stats = options.stats;
+    this.#logger = options.logger;
+    this.#kind = options.kind ?? 'memory';
+    this.#debugDupes = options.debugDupes ?? false;
+  }
+
+  static async fromCrawler(crawler: CrawlerContext): Promise<Scheduler> {
+    const backend = await createQueueBackend(crawler);
+    return new Scheduler({
+      ...backend,
+      stats: crawler.stats,
+      logger: crawler.logger.child('tscrapy.core.scheduler'),
+      debugDupes: crawler.settings.getBool('DUPEFILTER_DEBUG'),
+    });
+  }
+
+  async open(spider: Spider): Promise<void> {
+    await this.#dupefilter.open(spider);
+    await this.#queue.open(spider);
+  }
+
+  /**
+   * Stores `request` unless it is a duplicate. Returns false when it was filtered; throws when
+   * the backend cannot store it (the engine reports that as `requestDropped`).
+   */
+  async enqueue(request: Request): Promise<boolean> {
+    if (!request.dontFilter) {
+      const seen = this.#dupefilter.seen(requestFingerprint(request));
+      if (seen === true || (seen !== false && (await seen))) {
+        this.#logDupe(request);
+        return false;
+      }
+    }
+    await this.#queue.push(request);
+    this.#stats.incValue('scheduler/enqueued');
+    this.#stats.incValue(`scheduler/enqueued/${this.#kind}`);
+    return true;
+  }
+
+  /** The next request, or null when none is ready now. */
+  async next(): Promise<Request | null> {
+    const popped = this.#queue.pop();
+    const r = popped instanceof Promise ? await popped : popped;
+    if (r) {
+      this.#stats.incValue('scheduler/dequeued');
+      this.#stats.incValue(`scheduler/dequeued/${this.#kind}`);
+    }
+    return r;
+  }
+
+  /** The request's callback output is recorded: the backend may forget it. */
+  async done(request: Request): Promise<void> {
+    await this.#queue.ack(request);
+  }
+
+  hasPending(): boolean {
+    return this.#queue.size() > 0;
+  }
+
+  /** Pending requests. */
+  get pending(): number {
+    return this.#queue.size();
+  }
+
+  /** Fingerprints seen. */
+  get seen(): number {
+    return this.#dupefilter.size();
+  }
+
+  async close(reason: string): Promise<void> {
+    const errors: unknown[] = [];
+    for (const part of [this.#queue, this.#dupefilter]) {
+      try {
+        await part.close(reason);
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length) throw errors[0];
+  }
+
+  #logDupe(request: Request): void {
+    this.#stats.incValue('dupefilter/filtered');
+    if (this.#debugDupes) this.#logger.debug(`Filtered duplicate request: ${request}`);
+    else if (!this.#loggedDupe) {
+      this.#loggedDupe = true;
+      this.#logger.debug(
+        `Filtered duplicate request: ${request} - no more duplicates will be shown (see DUPEFILTER_DEBUG to show all duplicates)`,
+      );
+    }
+  }
+}
