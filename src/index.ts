@@ -13,3 +13,15 @@ export { ComponentRegistry, type ComponentMap, type ComponentClass, type Crawler
 export type { DownloaderMiddleware, Downloader } from './crawler/downloader/types.js';
 export type { RequestQueue, DupeFilter } from './crawler/queues/types.js';
 export { canonicalizeUrl, requestFingerprint } from './crawler/fingerprint.js';
+export {
+  FeedExporter,
+  FEED_COMPONENTS,
+  FeedConfigError,
+  FeedResumeError,
+  feedsFromCliOption,
+  feedsFromCliOptions,
+  FEED_FORMATS,
+  type FeedExporterOptions,
+  type FeedFormat,
+  type ItemExporter,
+} from './feeds/index.js';

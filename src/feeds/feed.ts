@@ -1,0 +1,211 @@
+import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from '../crawler/logger.js';
+import type { StatsCollector } from '../crawler/stats.js';
+import { FeedConfigError } from './errors.js';
+import type { ItemExporter, PlainItem } from './exporters/types.js';
+import type { FeedSlotState } from './job-state.js';
+import type { FeedConfig } from './options.js';
+import { FileSink, StreamSink, type FeedSink } from './sinks.js';
+import { feedBatchTime, feedTime, parseTarget, renderUri, type FeedTarget } from './uri.js';
+
+/** What a feed needs from its surroundings. */
+export interface FeedContext {
+  /** The spider whose attributes fill `%(attr)s` placeholders (and `%(name)s`). */
+  spider: object | null;
+  /** Start of the job: `%(time)s`. */
+  startTime: Date;
+  stdout: NodeJS.WritableStream;
+  cwd: string;
+  logger: Logger;
+  stats: StatsCollector;
+  /** Called after a batch file is closed and the next one opened, to save the job's state. */
+  onRotate?: () => Promise<void>;
+}
+
+/**
+ * One entry of FEEDS while the spider runs: renders its URI, opens (or continues) its file,
+ * formats items into it and starts a new file every `batchItemCount` items.
+ */
+export class Feed {
+  #batchId = 1;
+  #batchItems = 0;
+  #itemCount = 0;
+  #path: string | null = null;
+  #sink: FeedSink | null = null;
+  #exporter: ItemExporter | null = null;
+  #hasItems = false;
+  #busy: Promise<void> | null = null;
+  #closed = false;
+  #lastBatchTime = '';
+  #micros = 0;
+
+  constructor(
+    readonly config: FeedConfig,
+    private readonly ctx: FeedContext,
+  ) {}
+
+  /** The URI with its placeholders filled for batch `batchId`. */
+  render(batchId: number): string {
+    const name = (this.ctx.spider as { name?: unknown } | null)?.name;
+    return renderUri(
+      this.config.uri,
+      { name: name ?? '', time: feedTime(this.ctx.startTime), batch_id: batchId, batch_time: this.#batchTime() },
+      this.ctx.spider,
+    );
+  }
+
+  /** Where batch `batchId` goes. */
+  target(batchId: number): FeedTarget {
+    return parseTarget(this.config.uri, this.render(batchId), this.ctx.cwd);
+  }
+
+  /** Items exported so far over the job. */
+  get itemCount(): number {
+    return this.#itemCount;
+  }
+
+  /**
+   * Opens the feed. `resume` is the state saved by an earlier run of the same job: the feed
+   * continues its file and batch numbering; after a crash (`closed: false`) of a batched feed,
+   * the torn batch is repaired and closed, and a new batch starts.
+   */
+  async open(resume: FeedSlotState | null): Promise<void> {
+    if (!resume) {
+      await this.#openBatch(1, null, this.config.overwrite);
+      return;
+    }
+    this.#itemCount = resume.itemCount;
+    const full = this.config.batchItemCount > 0 && resume.batchItems >= this.config.batchItemCount;
+    if (this.config.batchItemCount > 0 && (!resume.closed || full) && resume.path) {
+      // Its item count is unknown after a crash: repair the file, close it, count on in a new one.
+      await this.#openBatch(resume.batchId, resume.path, false);
+      await this.#closeBatch();
+      await this.#openBatch(resume.batchId + 1, null, this.config.overwrite);
+      return;
+    }
+    await this.#openBatch(resume.batchId, resume.path, false);
+    this.#batchItems = resume.batchItems;
+  }
+
+  /** Exports one item; returns a promise only when the caller should wait (backpressure, a new batch). */
+  export(item: PlainItem): void | Promise<void> {
+    if (this.#busy) return this.#busy.then(() => this.export(item));
+    if (this.#closed) return;
+    if (this.config.batchItemCount > 0 && this.#batchItems >= this.config.batchItemCount) {
+      this.#busy = this.#rotate().finally(() => {
+        this.#busy = null;
+      });
+      return this.#busy.then(() => this.export(item));
+    }
+    const text = this.#exporter!.item(item, !this.#hasItems);
+    this.#hasItems = true;
+    this.#batchItems++;
+    this.#itemCount++;
+    return this.#sink!.write(text);
+  }
+
+  /** Writes what is buffered; `durable` fsyncs it (JOBDIR checkpoints). */
+  async flush(durable = false): Promise<void> {
+    if (this.#busy) await this.#busy;
+    await this.#sink?.flush(durable);
+  }
+
+  /** Ends the file (closing `]`, `</items>`), flushes, syncs and closes it. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#busy) await this.#busy.catch(() => {});
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#closeBatch();
+  }
+
+  /** The state to save in `<JOBDIR>/feeds.json`. */
+  state(): FeedSlotState {
+    return { batchId: this.#batchId, batchItems: this.#batchItems, itemCount: this.#itemCount, path: this.#path, closed: this.#closed };
+  }
+
+  /** A short description for logs: `json feed (12 items) in /tmp/out.json`. */
+  describe(): string {
+    return `${this.config.format.name} feed (${this.#itemCount} items) in: ${this.#path ?? 'stdout:'}`;
+  }
+
+  #batchTime(): string {
+    // Two batches in the same millisecond must not share a file name.
+    const now = new Date();
+    let t = feedBatchTime(now, this.#micros);
+    if (t <= this.#lastBatchTime) {
+      this.#micros++;
+      t = feedBatchTime(now, this.#micros);
+      if (t <= this.#lastBatchTime) t = this.#lastBatchTime.replace(/\.(\d{6})/, (_m, d: string) => '.' + String(Number(d) + 1).padStart(6, '0'));
+    } else this.#micros = 0;
+    this.#lastBatchTime = t;
+    return t;
+  }
+
+  async #rotate(): Promise<void> {
+    await this.#closeBatch();
+    await this.#openBatch(this.#batchId + 1, null, this.config.overwrite);
+    await this.ctx.onRotate?.();
+  }
+
+  async #openBatch(batchId: number, knownPath: string | null, truncate: boolean): Promise<void> {
+    this.#batchId = batchId;
+    this.#batchItems = 0;
+    this.#hasItems = false;
+    const exporter = this.config.format.create(this.config);
+    const target: FeedTarget = knownPath ? { kind: 'file', path: knownPath } : this.target(batchId);
+    let hasHeader = false;
+    if (target.kind === 'stdout') {
+      this.#path = null;
+      this.#sink = new StreamSink(this.ctx.stdout, this.config.encoding);
+    } else {
+      this.#path = target.path;
+      await mkdir(dirname(target.path), { recursive: true });
+      // a+: reads (to inspect a file being continued) and O_APPEND writes, landing after a truncate.
+      const fh = await open(target.path, 'a+').catch((err: Error) => {
+        throw new FeedConfigError(this.config.uri, `cannot open ${target.path}: ${err.message}`, { cause: err });
+      });
+      try {
+        if (truncate) await fh.truncate(0);
+        const size = (await fh.stat()).size;
+        if (size > 0) {
+          const info = await this.config.format.reopen(fh, size, target.path, this.config);
+          if (info.repaired) {
+            this.ctx.logger.warn(`Feed ${this.config.uri}: ${target.path}: ${info.repaired}`);
+            this.ctx.stats.incValue('feedexport/repaired_count');
+          }
+          if (info.truncateAt < size) await fh.truncate(info.truncateAt);
+          exporter.resume?.(info);
+          hasHeader = info.hasHeader;
+          this.#hasItems = info.hasItems;
+        }
+      } catch (err) {
+        await fh.close();
+        throw err;
+      }
+      this.#sink = new FileSink(fh, this.config.encoding);
+    }
+    this.#exporter = exporter;
+    if (!hasHeader) {
+      const header = exporter.header();
+      if (header) await this.#sink.write(header);
+    }
+  }
+
+  async #closeBatch(): Promise<void> {
+    const sink = this.#sink;
+    const exporter = this.#exporter;
+    if (!sink || !exporter) return;
+    this.#sink = null;
+    try {
+      const footer = exporter.footer();
+      if (footer) await sink.write(footer);
+    } finally {
+      await sink.close();
+    }
+    const replaced = (exporter as { replacedCount?: number }).replacedCount;
+    if (replaced) {
+      this.ctx.logger.warn(`Feed ${this.config.uri}: ${replaced} characters could not be written in ${this.config.encodingLabel} and were replaced by "?"`);
+    }
+  }
+}

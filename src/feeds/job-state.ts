@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FeedResumeError } from './errors.js';
+
+/** Version of `<JOBDIR>/feeds.json`; a file with another version is refused, never ignored. */
+export const FEEDS_STATE_VERSION = 1;
+
+/** Where one feed stood when its state was last saved. */
+export interface FeedSlotState {
+  /** 1-based id of the current batch file. */
+  batchId: number;
+  /** Items in the current batch file. */
+  batchItems: number;
+  /** Items exported by this feed over the whole job. */
+  itemCount: number;
+  /** The current file (the rendered URI), null for stdout. */
+  path: string | null;
+  /** True when the file was closed properly (a graceful stop), false while open or after a crash. */
+  closed: boolean;
+}
+
+/** The content of `<JOBDIR>/feeds.json`. */
+export interface FeedsJobState {
+  version: number;
+  /** When the job started (ISO); `%(time)s` keeps this value across resumes. */
+  startedAt: string;
+  feeds: Record<string, FeedSlotState>;
+}
+
+/** The path of the feeds state file in `jobdir`. */
+export function feedsStatePath(jobdir: string): string {
+  return join(jobdir, 'feeds.json');
+}
+
+/** Reads the state of a job that already started, or null for a fresh job. Throws on a corrupt file. */
+export function loadFeedsState(jobdir: string): FeedsJobState | null {
+  const path = feedsStatePath(jobdir);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new FeedResumeError(path, `cannot read the feeds state: ${(err as Error).message}`);
+  }
+  let parsed: FeedsJobState;
+  try {
+    parsed = JSON.parse(text) as FeedsJobState;
+  } catch {
+    throw new FeedResumeError(path, 'the feeds state is not valid JSON; restore it, or delete it to start the feeds of this job afresh');
+  }
+  if (!parsed || typeof parsed !== 'object' || parsed.version !== FEEDS_STATE_VERSION || typeof parsed.feeds !== 'object') {
+    throw new FeedResumeError(
+      path,
+      `the feeds state has version ${JSON.stringify(parsed?.version)}, this tscrapy reads version ${FEEDS_STATE_VERSION}; resume the job with the tscrapy that started it`,
+    );
+  }
+  return parsed;
+}
+
+/** Writes the state atomically: a temp file, fsync, rename over the old one. */
+export async function saveFeedsState(jobdir: string, state: FeedsJobState): Promise<void> {
+  mkdirSync(jobdir, { recursive: true });
+  const path = feedsStatePath(jobdir);
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(JSON.stringify(state, null, 2) + '\n');
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await unlink(tmp).catch(() => {});
+    throw err;
+  }
+  await fh.close();
+  await rename(tmp, path);
+}
