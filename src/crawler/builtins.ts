@@ -2,12 +2,14 @@ import { ComponentRegistry, type ComponentClass } from './components.js';
 import { DOWNLOADER_COMPONENTS } from './downloader/index.js';
 import { EXTENSION_COMPONENTS } from './extensions/index.js';
 import { SPIDER_MIDDLEWARE_COMPONENTS } from './spidermw/index.js';
+import { FEED_COMPONENTS } from '../feeds/index.js';
 
 /** Every built-in component by the name the *_BASE settings use. */
 export const BUILTIN_COMPONENTS: Readonly<Record<string, ComponentClass>> = Object.freeze({
   ...DOWNLOADER_COMPONENTS,
   ...SPIDER_MIDDLEWARE_COMPONENTS,
   ...EXTENSION_COMPONENTS,
+  ...FEED_COMPONENTS,
 });
 
 /** A fresh registry of the built-ins plus `extra` (a project's exported classes). */
