@@ -25,3 +25,19 @@ export {
   type FeedFormat,
   type ItemExporter,
 } from './feeds/index.js';
+export { crawl, CrawlRun, CrawlerProcess } from './crawler/crawl.js';
+export { Crawler, type CrawlOptions, type CrawlResult } from './crawler/crawler.js';
+export type { Engine, EngineStatus } from './crawler/engine.js';
+export { Scheduler, type SchedulerOptions } from './crawler/scheduler.js';
+export { MemoryQueue, MemoryDupeFilter, type QueueBackend } from './crawler/queues/index.js';
+export type { ItemPipeline } from './crawler/pipelines/types.js';
+export type { SpiderMiddleware } from './crawler/spidermw/types.js';
+export {
+  DepthMiddleware,
+  HttpErrorMiddleware,
+  OffsiteMiddleware,
+  RefererMiddleware,
+  UrlLengthMiddleware,
+} from './crawler/spidermw/index.js';
+export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage } from './crawler/extensions/index.js';
+export { BUILTIN_COMPONENTS } from './crawler/builtins.js';
