@@ -41,3 +41,4 @@ export {
 } from './crawler/spidermw/index.js';
 export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage } from './crawler/extensions/index.js';
 export { BUILTIN_COMPONENTS } from './crawler/builtins.js';
+export { installShutdownHandlers, type Stoppable } from './crawler/shutdown.js';
