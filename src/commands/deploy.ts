@@ -29,7 +29,7 @@ answered "status": "error"; 2 no project, unknown target or bad scrapy.cfg.`;
   ];
   static override enableJsonFlag = true;
   static override args = {
-    target: Args.string({ description: 'Target name from scrapy.cfg ([deploy:NAME]); default: "default" ([deploy]).', required: false }),
+    target: Args.string({ description: 'Target name from scrapy.cfg ([deploy:NAME]); default: "default" ([deploy]).', required: false, ignoreStdin: true }),
   };
   // -L means --list-projects here (as in scrapyd-deploy), so --loglevel has no short form.
   static override baseFlags = {

@@ -15,7 +15,7 @@ Exit codes: 0 stored; 1 the keychain cannot be used; 2 unknown target or no proj
     'echo "$SCRAPYD_PASSWORD" | <%= config.bin %> <%= command.id %> production --username deployer',
   ];
   static override enableJsonFlag = true;
-  static override args = { target: Args.string({ description: 'Target name from scrapy.cfg.', default: 'default' }) };
+  static override args = { target: Args.string({ description: 'Target name from scrapy.cfg.', default: 'default', ignoreStdin: true }) };
   static override flags = {
     username: Flags.string({ char: 'u', summary: 'Username (asked for when omitted on a terminal).' }),
   };

@@ -8,7 +8,7 @@ export default class Logout extends BaseCommand<typeof Logout> {
 Exit codes: 0 removed or nothing stored; 1 the keychain cannot be used; 2 unknown target.`;
   static override examples = ['<%= config.bin %> <%= command.id %> production', '<%= config.bin %> <%= command.id %> --json'];
   static override enableJsonFlag = true;
-  static override args = { target: Args.string({ description: 'Target name from scrapy.cfg.', default: 'default' }) };
+  static override args = { target: Args.string({ description: 'Target name from scrapy.cfg.', default: 'default', ignoreStdin: true }) };
 
   async run(): Promise<{ target: string; url: string; removed: boolean }> {
     const { args } = await this.parse(Logout);

@@ -159,3 +159,20 @@ describe('tscrapy deploy (built CLI, child process)', () => {
     assert.doesNotMatch(r.stderr, new RegExp(Buffer.from('deployer:topsecret').toString('base64')));
   });
 });
+
+describe('tscrapy login / logout without a keychain', () => {
+  test('a missing @napi-rs/keyring gives a clear message and exit 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tscrapy-login-'));
+    try {
+      await writeFile(join(dir, 'scrapy.cfg'), '[deploy]\nurl = http://127.0.0.1:1/\n');
+      const r = await runCli(['logout'], dir, { TSCRAPY_KEYRING_MODULE: 'tscrapy-no-such-keyring-module' });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /the OS keychain cannot be used: the optional package @napi-rs\/keyring is not installed/);
+      const u = await runCli(['login', 'nope', '--username', 'x'], dir);
+      assert.equal(u.code, 2);
+      assert.match(u.stderr, /Unknown target: nope\. Known targets: default/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
