@@ -42,3 +42,23 @@ export {
 export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage } from './crawler/extensions/index.js';
 export { BUILTIN_COMPONENTS } from './crawler/builtins.js';
 export { installShutdownHandlers, type Stoppable } from './crawler/shutdown.js';
+// Projects, bundles and deploy (src/config, src/project, src/deploy).
+export { loadConfig, configSources, closestConfig, LayeredConfig, type ConfigOptions, type ConfigValue } from './config/config-files.js';
+export { expandEnv } from './config/expand.js';
+export { parseIni, readIniFile, type IniSections } from './config/ini-file.js';
+export { parseNetrc, findNetrcEntry, lookupNetrc, netrcPath, type NetrcEntry, type NetrcLookup } from './config/netrc.js';
+export { resolveCredentials, credentialKey, type Credentials, type CredentialResult, type CredentialTarget } from './config/credentials.js';
+export { keychainGet, keychainSet, keychainDelete, KEYCHAIN_SERVICE } from './config/keychain.js';
+export { ConfigSyntaxError, KeychainUnavailableError } from './config/errors.js';
+export { findProject, resolveModule, moduleFiles, type ProjectInfo } from './project/project.js';
+export { buildProject, type BuiltProject, type BuildOptions } from './project/build.js';
+export { loadProjectModule, getSpider, registerTscrapyResolver, type ProjectModule } from './project/load.js';
+export { buildSpiderFile } from './project/spider-file.js';
+export { ProjectNotFoundError, ProjectConfigError, BuildError, DuplicateSpiderError, ProjectLoadError, SpiderNotFoundError, type BuildDiagnostic } from './project/errors.js';
+export { packArchive, readBundle, readBundleManifest, readBundleFile, makeManifest, portableMap, sourceDateEpoch, type ArchiveInput } from './project/archive.js';
+export { validateManifest, manifestHash, canonicalJson, BundleFormatError, PROJECT_NAME_PATTERN, VERSION_PATTERN, ARCHIVE_ENTRIES, type Manifest } from './project/manifest.js';
+export { buildDeployBundle, type DeployBundle } from './deploy/bundle.js';
+export { addVersion, listProjects, callEndpoint, type ClientOptions, type ServerAnswer } from './deploy/client.js';
+export { getTargets, getTarget, endpointUrl, maskUrl, type DeployTarget } from './deploy/targets.js';
+export { resolveVersion } from './deploy/version.js';
+export { UnknownTargetError, ServerUnreachableError, TlsError, AuthenticationError, ServerError } from './deploy/errors.js';

@@ -12,7 +12,7 @@ export class TscrapyError extends Error {
 
 /** A setting, argument or option has a value that cannot be used. The message names it and what is valid. */
 export class InvalidArgumentError extends TscrapyError {
-  override readonly code = 'TSC_ERR_INVALID_ARGUMENT';
+  override readonly code: string = 'TSC_ERR_INVALID_ARGUMENT';
 }
 
 /** Thrown by a component's factory when it does not apply (e.g. a setting is off); the manager skips it. */

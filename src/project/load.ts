@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { register } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ComponentClass } from '../crawler/components.js';
+import type { SpiderClass } from '../crawler/spider.js';
+import { DUPLICATE_SPIDER_CODE } from './entry.js';
+import { DuplicateSpiderError, ProjectLoadError, SpiderNotFoundError } from './errors.js';
+
+/** A loaded project (or runspider file): what its bundle exports, plus spiders by name. */
+export interface ProjectModule {
+  /** The bundle it was loaded from. */
+  bundleFile: string;
+  /** Spider classes that have a name, sorted by name. */
+  spiders: SpiderClass[];
+  /** name → class (names read from instances: `new Cls().name`). */
+  spidersByName: Map<string, SpiderClass>;
+  /** The settings module's values. */
+  settings: Record<string, unknown>;
+  /** Exported classes by `ClassName` and `module.ClassName`. */
+  components: Record<string, ComponentClass>;
+}
+
+let registered = false;
+
+/** The running tscrapy's entry module: dist/index.js when built, src/index.ts under tsx. */
+export function tscrapyEntryUrl(): string {
+  const js = new URL('../index.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return js.href;
+  return new URL('../index.ts', import.meta.url).href;
+}
+
+/** Registers the `tscrapy` resolve hook once per process (see resolve-hook.ts). */
+export function registerTscrapyResolver(): void {
+  if (registered) return;
+  registered = true;
+  const js = new URL('./resolve-hook.js', import.meta.url);
+  const hook = existsSync(fileURLToPath(js)) ? js : new URL('./resolve-hook.ts', import.meta.url);
+  register(hook, { data: { tscrapyUrl: tscrapyEntryUrl() } });
+}
+
+/**
+ * Imports a built bundle with `tscrapy` resolved to the running tscrapy, and reads spider names
+ * from instances. Two spiders with one name → DuplicateSpiderError naming both.
+ */
+export async function loadProjectModule(bundleFile: string): Promise<ProjectModule> {
+  registerTscrapyResolver();
+  let mod: Record<string, unknown>;
+  const st = await stat(bundleFile).catch(() => undefined);
+  if (!st) throw new ProjectLoadError(`Bundle ${bundleFile} does not exist`);
+  // The query makes a rebuilt file at the same path a new module rather than the cached one.
+  const url = `${pathToFileURL(bundleFile).href}?v=${st.mtimeMs}-${st.size}`;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as { code?: string }).code === DUPLICATE_SPIDER_CODE) throw new DuplicateSpiderError((err as Error).message);
+    throw new ProjectLoadError(`Loading ${bundleFile} failed: ${(err as Error).stack ?? String(err)}`, { cause: err });
+  }
+  const { spiders, settings, components } = mod;
+  if (!Array.isArray(spiders) || !isObject(settings) || !isObject(components)) {
+    throw new ProjectLoadError(`${bundleFile} is not a tscrapy bundle: it must export spiders (an array), settings and components (objects)`);
+  }
+  return toProjectModule(bundleFile, spiders as SpiderClass[], settings, components as Record<string, ComponentClass>);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function toProjectModule(bundleFile: string, classes: SpiderClass[], settings: Record<string, unknown>, components: Record<string, ComponentClass>): ProjectModule {
+  const byName = new Map<string, SpiderClass>();
+  for (const cls of classes) {
+    let name: string;
+    try {
+      name = new cls().name;
+    } catch (err) {
+      throw new ProjectLoadError(`Spider class ${cls.name} cannot be constructed without arguments to read its name: ${(err as Error).message}`, { cause: err });
+    }
+    if (!name) continue; // a base class: Scrapy skips spiders without a name too
+    const prev = byName.get(name);
+    if (prev && prev !== cls) throw new DuplicateSpiderError(`Two spiders are named "${name}": classes ${prev.name} and ${cls.name}; spider names must be unique`);
+    byName.set(name, cls);
+  }
+  const sorted = new Map([...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { bundleFile, spiders: [...sorted.values()], spidersByName: sorted, settings, components };
+}
+
+/** The spider called `name`, or SpiderNotFoundError listing the available names. */
+export function getSpider(mod: ProjectModule, name: string): SpiderClass {
+  const cls = mod.spidersByName.get(name);
+  if (cls) return cls;
+  const names = [...mod.spidersByName.keys()];
+  throw new SpiderNotFoundError(`Spider not found: ${name}. ${names.length ? `Available spiders: ${names.join(', ')}` : 'The project has no spiders (put them in src/spiders/)'}`);
+}
