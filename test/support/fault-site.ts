@@ -15,7 +15,7 @@
  * - `/redirect/:code?to=`             redirect with Location `to` (default /echo)
  * - `/redirect-loop`                  redirects to itself
  * - `/meta-refresh?to=&delay=`        HTML with `<meta http-equiv=refresh>`
- * - `/robots.txt`                     `site.robots` (text, or a status); 404 by default
+ * - `/robots.txt`                     `site.robots` (text, a status, or a drop) after `site.robotsDelayMs`; 404 by default
  * - `/set-cookie?name=&value=&path=`  sets a cookie
  * - `/echo`                           the request as JSON {method, url, headers, body}
  * - `/large/:bytes`                   that many bytes with Content-Length; `/large-chunked/:bytes` without
@@ -37,8 +37,10 @@ export interface FaultSite {
   url(path: string): string;
   /** Every request received, in order. */
   requests: SeenRequest[];
-  /** What `/robots.txt` serves: a body (status 200) or a status. Default: status 404. */
-  robots: string | { status: number };
+  /** What `/robots.txt` serves: a body (status 200), a status, or a dropped connection. Default: status 404. */
+  robots: string | { status: number } | { drop: true };
+  /** Milliseconds `/robots.txt` waits before answering. Default 0. */
+  robotsDelayMs: number;
   /** Sockets open now, and the most seen at once. */
   readonly openSockets: number;
   readonly maxOpenSockets: number;
@@ -86,6 +88,7 @@ export async function startFaultSite(): Promise<FaultSite> {
     url: (path) => site.origin + path,
     requests: [],
     robots: { status: 404 },
+    robotsDelayMs: 0,
     get openSockets() {
       return sockets.size;
     },
@@ -186,8 +189,12 @@ export async function startFaultSite(): Promise<FaultSite> {
       }
       case 'robots.txt': {
         const r = site.robots;
-        if (typeof r === 'string') return send(200, r, { 'Content-Type': 'text/plain' });
-        return send(r.status, `robots status ${r.status}`, { 'Content-Type': 'text/plain' });
+        const answer = () => {
+          if (typeof r === 'string') return send(200, r, { 'Content-Type': 'text/plain' });
+          if ('drop' in r) return req.socket.destroy();
+          return send(r.status, `robots status ${r.status}`, { 'Content-Type': 'text/plain' });
+        };
+        return site.robotsDelayMs > 0 ? later(site.robotsDelayMs, answer) : answer();
       }
       case 'set-cookie': {
         const name = q.get('name') ?? 'session';

@@ -103,7 +103,7 @@ export async function readBody(source: Readable, encodings: readonly string[], l
     try {
       for await (const chunk of source) guard.add(chunk as Buffer);
     } catch (err) {
-      source.destroy();
+      source.on('error', () => undefined).destroy();
       throw err;
     }
     return guard.result();

@@ -126,7 +126,8 @@ export class HttpHandler implements DownloadHandler {
       if (encodings.length > 0) responseEncodings.set(response, encodings);
       return response;
     } catch (err) {
-      if (res && !res.body.destroyed) res.body.destroy();
+      // Destroying emits 'error'; with no listener that would crash the process.
+      if (res && !res.body.destroyed) res.body.on('error', () => undefined).destroy();
       if (timedOut) {
         throw new DownloadTimeoutError(`Getting ${request.url} took longer than ${timeoutS} seconds (DOWNLOAD_TIMEOUT or meta.download_timeout)`, { cause: err });
       }
