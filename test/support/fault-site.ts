@@ -11,7 +11,7 @@
  * - `/broken-chunk`                   chunked encoding with an invalid chunk size
  * - `/slow-drip?chunks=&interval=`    one byte every interval ms
  * - `/gzip`, `/deflate`, `/deflate-raw`, `/br`, `/gzip-br`   compressed TEXT (always, whatever Accept-Encoding says)
- * - `/gzip-bomb?mb=`                  ~mb MB of zeros, gzip'd (default 64 → ~64 KB on the wire)
+ * - `/gzip-bomb?mb=&chunked`          ~mb MB of zeros, gzip'd (default 64 → ~64 KB on the wire); `chunked`: no Content-Length
  * - `/redirect/:code?to=`             redirect with Location `to` (default /echo)
  * - `/redirect-loop`                  redirects to itself
  * - `/meta-refresh?to=&delay=`        HTML with `<meta http-equiv=refresh>`
@@ -174,8 +174,14 @@ export async function startFaultSite(): Promise<FaultSite> {
         return compressed('br', brotliCompressSync(COMPRESSED_TEXT));
       case 'gzip-br':
         return compressed('gzip, br', brotliCompressSync(gzipSync(COMPRESSED_TEXT)));
-      case 'gzip-bomb':
-        return send(200, bomb(Number(q.get('mb') ?? 64)), { 'Content-Encoding': 'gzip', 'Content-Type': 'application/octet-stream' });
+      case 'gzip-bomb': {
+        const data = bomb(Number(q.get('mb') ?? 64));
+        if (!q.has('chunked')) return send(200, data, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/octet-stream' });
+        // No Content-Length: the client must decode as a stream.
+        res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/octet-stream' });
+        res.on('error', () => undefined);
+        return res.end(data);
+      }
       case 'redirect': {
         const code = Number(parts[1] ?? 302);
         return send(code, '', { Location: q.get('to') ?? '/echo' });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +20,7 @@ describe('HttpProxyMiddleware and https', { timeout: 60_000 }, () => {
   let dir: string;
   let https: Server;
   let httpsOrigin: string;
-  const httpsSockets = new Set<Socket>();
+  const httpsSockets = new Set<Duplex>();
   before(async () => {
     site = await startFaultSite();
     proxy = await startLocalProxy();

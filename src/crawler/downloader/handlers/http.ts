@@ -120,7 +120,7 @@ export class HttpHandler implements DownloadHandler {
       };
       if (warnSize > 0 && declared > warnSize) warn(declared, true);
       const encodings = request.method === 'HEAD' ? [] : decodable(resHeaders.get('content-encoding'), request.headers.get('accept-encoding'));
-      const body = await readBody(res.body, encodings, { maxSize, warnSize, what, onWarnSize: (n) => warn(n, false) });
+      const body = await readBody(res.body, encodings, { maxSize, warnSize, what, onWarnSize: (n) => warn(n, false) }, declared);
       if (encodings.length > 0) resHeaders.delete('content-encoding');
       const response = new Response({ url: request.url, status: res.statusCode, headers: resHeaders, body, request, protocol: 'HTTP/1.1' });
       if (encodings.length > 0) responseEncodings.set(response, encodings);

@@ -13,6 +13,8 @@ import type { DownloaderMiddleware } from '../types.js';
  */
 export class CookiesMiddleware implements DownloaderMiddleware {
   readonly #jars = new Map<unknown, CookieJar>();
+  /** Jars that ever received a cookie: asking an empty tough-cookie jar still costs ~0.1 ms. */
+  readonly #used = new WeakSet<CookieJar>();
 
   constructor(
     private readonly debug: boolean,
@@ -41,12 +43,14 @@ export class CookiesMiddleware implements DownloaderMiddleware {
     for (const [name, value] of Object.entries(request.cookies)) {
       try {
         jar.setCookieSync(`${name}=${value}`, request.url, { ignoreError: true });
+        this.#used.add(jar);
       } catch (err) {
         this.logger.warn(`Invalid cookie ${JSON.stringify(name)} in ${request}: ${(err as Error).message}`);
       }
     }
     // Like Scrapy, the jar decides the Cookie header (it holds the request's own cookies too).
     request.headers.delete('Cookie');
+    if (!this.#used.has(jar)) return;
     const header = jar.getCookieStringSync(request.url);
     if (header) {
       request.headers.set('Cookie', header);
@@ -60,6 +64,7 @@ export class CookiesMiddleware implements DownloaderMiddleware {
     if (setCookies.length === 0) return response;
     const jar = this.jar(request.meta.cookiejar);
     for (const c of setCookies) jar.setCookieSync(c, response.url, { ignoreError: true });
+    this.#used.add(jar);
     if (this.debug) this.logger.debug(`Received cookies from: ${response}\n${setCookies.map((c) => `Set-Cookie: ${c}`).join('\n')}`);
     return response;
   }

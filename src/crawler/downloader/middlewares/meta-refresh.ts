@@ -73,7 +73,10 @@ export class MetaRefreshMiddleware implements DownloaderMiddleware {
   /** The refresh target in the page's head, if any. */
   findRefresh(response: Response): { delay: number; url: string } | null {
     const b = response.body;
-    let head = Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, SCAN_BYTES)).toString('utf8');
+    const bytes = Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, SCAN_BYTES));
+    // Cheap pre-check on bytes: most pages have no refresh at all.
+    if (bytes.indexOf('efresh') < 0 && bytes.indexOf('EFRESH') < 0) return null;
+    let head = bytes.toString('utf8');
     const end = head.search(/<\/head\s*>|<body\b/i);
     if (end >= 0) head = head.slice(0, end);
     if (!/http-equiv/i.test(head)) return null;
