@@ -39,7 +39,8 @@ export interface Downloader {
   fetch(request: Request, spider: Spider): Promise<Response | Request>;
   /**
    * Why the engine should not hand over more requests now ('concurrency limit', 'per-domain
-   * limit', 'download delay', 'robots.txt', 'retry backoff'), or null when it can take more.
+   * limit', 'download delay', 'robots.txt'), or null when it can take more. Requests waiting out
+   * a retry backoff (`meta.download_not_before`) count in `active` but not against the limit.
    */
   backoutReason(): string | null;
   /** Requests accepted and not yet finished (in flight or waiting in a slot). */
