@@ -18,6 +18,16 @@ export interface DownloaderMiddleware {
   processException?(request: Request, error: Error, spider: Spider): Maybe<Response | Request | void | undefined | null>;
   open?(spider: Spider): Maybe<void>;
   close?(spider: Spider): Maybe<void>;
+  /**
+   * Called once by the downloader that runs this middleware, before `open`: middlewares that
+   * download on their own (robots.txt) go through it, with every other middleware applied.
+   */
+  bindDownloader?(downloader: Downloader): void;
+  /**
+   * Requests this middleware holds back right now and why (e.g. 'robots.txt' while an origin's
+   * robots.txt is fetched); the downloader's `backoutReason()` reports the biggest cause.
+   */
+  waiting?(): { reason: string; count: number } | null;
 }
 
 /** What the engine needs from a downloader. */
@@ -29,7 +39,8 @@ export interface Downloader {
   fetch(request: Request, spider: Spider): Promise<Response | Request>;
   /**
    * Why the engine should not hand over more requests now ('concurrency limit', 'per-domain
-   * limit', 'download delay'), or null when it can take more.
+   * limit', 'download delay', 'robots.txt'), or null when it can take more. Requests waiting out
+   * a retry backoff (`meta.download_not_before`) count in `active` but not against the limit.
    */
   backoutReason(): string | null;
   /** Requests accepted and not yet finished (in flight or waiting in a slot). */

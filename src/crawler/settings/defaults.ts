@@ -50,6 +50,8 @@ export interface DefaultSettings {
   COOKIES_ENABLED: boolean;
   /** Log cookies sent and received. @default false */
   COOKIES_DEBUG: boolean;
+  /** Ask for compressed bodies and decode them (HttpCompressionMiddleware). @default true */
+  COMPRESSION_ENABLED: boolean;
   /** Headers sent with every request unless the request sets them. */
   DEFAULT_REQUEST_HEADERS: Record<string, string>;
   /** Requests deeper than this are dropped (0: no limit). @default 0 */
@@ -64,12 +66,16 @@ export interface DefaultSettings {
   DOWNLOAD_MAXSIZE: number;
   /** Seconds before a download fails with a timeout. @default 180 */
   DOWNLOAD_TIMEOUT: number;
+  /** Verify TLS certificates of https sites (Scrapy does not; turn off for sites with broken certificates). @default true */
+  DOWNLOAD_TLS_VERIFY: boolean;
   /** Warn when a body passes this many bytes (0: never). @default 33554432 */
   DOWNLOAD_WARNSIZE: number;
   /** User downloader middlewares: name or class → order (null disables a built-in). */
   DOWNLOADER_MIDDLEWARES: ComponentMap;
   /** Built-in downloader middlewares and their orders. */
   DOWNLOADER_MIDDLEWARES_BASE: ComponentMap;
+  /** Collect the `downloader/*` stats (DownloaderStats). @default true */
+  DOWNLOADER_STATS: boolean;
   /** Log each request dropped as a duplicate, not just the first. @default false */
   DUPEFILTER_DEBUG: boolean;
   /** User extensions: name or class → order. */
@@ -132,6 +138,10 @@ export interface DefaultSettings {
   MEMUSAGE_LIMIT_MB: number;
   /** Warn once when RSS passes this many MB (0: never). @default 0 */
   MEMUSAGE_WARNING_MB: number;
+  /** Tags whose content is ignored when looking for `<meta http-equiv=refresh>`. @default ['noscript'] */
+  METAREFRESH_IGNORE_TAGS: string[];
+  /** Refreshes with a longer delay, in seconds, are not followed. @default 100 */
+  METAREFRESH_MAXDELAY: number;
   /** Randomise DOWNLOAD_DELAY between 0.5× and 1.5×. @default true */
   RANDOMIZE_DOWNLOAD_DELAY: boolean;
   /** Follow redirects. @default true */
@@ -150,9 +160,9 @@ export interface DefaultSettings {
   RETRY_PRIORITY_ADJUST: number;
   /** Retries per request, on top of the first attempt. @default 2 */
   RETRY_TIMES: number;
-  /** Base of the exponential backoff between retries, in seconds (0: retry at once). @default 0 */
+  /** Base of the exponential backoff between retries, in seconds (0: retry at once): the n-th retry waits base × 2^(n-1) s, capped at RETRY_BACKOFF_MAX, times a random 0.5–1.5. @default 0 */
   RETRY_BACKOFF_BASE: number;
-  /** Highest backoff between retries, in seconds. @default 60 */
+  /** Highest backoff between retries, in seconds (jitter included). @default 60 */
   RETRY_BACKOFF_MAX: number;
   /** Fetch and obey robots.txt. @default false (projects made by `tscrapy new` turn it on) */
   ROBOTSTXT_OBEY: boolean;
@@ -199,6 +209,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   CONCURRENT_REQUESTS_PER_DOMAIN: 8,
   COOKIES_DEBUG: false,
   COOKIES_ENABLED: true,
+  COMPRESSION_ENABLED: true,
   DEFAULT_REQUEST_HEADERS: {
     Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
     'Accept-Language': 'en',
@@ -209,6 +220,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   DOWNLOAD_DELAY: 0,
   DOWNLOAD_MAXSIZE: 1024 * 1024 * 1024,
   DOWNLOAD_TIMEOUT: 180,
+  DOWNLOAD_TLS_VERIFY: true,
   DOWNLOAD_WARNSIZE: 32 * 1024 * 1024,
   DOWNLOADER_MIDDLEWARES: {},
   DOWNLOADER_MIDDLEWARES_BASE: {
@@ -226,6 +238,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     DownloaderStats: 850,
     HttpCacheMiddleware: 900,
   },
+  DOWNLOADER_STATS: true,
   DUPEFILTER_DEBUG: false,
   EXTENSIONS: {},
   EXTENSIONS_BASE: {
@@ -235,7 +248,6 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     CloseSpiderExtension: 0,
     FeedExporter: 0,
     SpiderStateExtension: 0,
-    AutoThrottle: 0,
   },
   FEED_EXPORT_BATCH_ITEM_COUNT: 0,
   FEED_EXPORT_ENCODING: 'utf-8',
@@ -265,6 +277,8 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   MEMUSAGE_LIMIT_MB: 0,
   MEMUSAGE_WARNING_MB: 0,
   METAREFRESH_ENABLED: true,
+  METAREFRESH_IGNORE_TAGS: ['noscript'],
+  METAREFRESH_MAXDELAY: 100,
   RANDOMIZE_DOWNLOAD_DELAY: true,
   REDIRECT_ENABLED: true,
   REDIRECT_MAX_TIMES: 20,

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Request } from '../../http/request.js';
+import { Response } from '../../http/response.js';
+
+/** What `meta.json` of a cache entry holds (the body sits next to it in `body`). */
+interface EntryMeta {
+  url: string;
+  method: string;
+  status: number;
+  headers: Array<[string, string]>;
+  /** Epoch ms when stored. */
+  timestamp: number;
+  requestUrl: string;
+}
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Scrapy's FilesystemCacheStorage: one folder per request fingerprint,
+ * `<dir>/<spider>/<fp[0:2]>/<fp>/{body,meta.json}`. Each file is written to a temporary name
+ * and renamed; `meta.json` goes last, so an entry without it is incomplete and a miss.
+ */
+export class FilesystemCacheStorage {
+  constructor(
+    readonly dir: string,
+    /** Seconds an entry stays fresh (0: forever). */
+    readonly expirationSecs: number,
+  ) {}
+
+  #entryDir(spiderName: string, fingerprint: string): string {
+    const safe = spiderName.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
+    return join(this.dir, safe, fingerprint.slice(0, 2), fingerprint);
+  }
+
+  /** The stored response, or null when missing, incomplete or expired. */
+  async retrieve(spiderName: string, fingerprint: string, request: Request): Promise<Response | null> {
+    const dir = this.#entryDir(spiderName, fingerprint);
+    let meta: EntryMeta;
+    let body: Buffer;
+    try {
+      meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as EntryMeta;
+      if (this.expirationSecs > 0 && Date.now() - meta.timestamp > this.expirationSecs * 1000) return null;
+      body = await readFile(join(dir, 'body'));
+    } catch {
+      return null;
+    }
+    return new Response({ url: meta.url, status: meta.status, headers: meta.headers, body, request, flags: ['cached'] });
+  }
+
+  async store(spiderName: string, fingerprint: string, request: Request, response: Response): Promise<void> {
+    const dir = this.#entryDir(spiderName, fingerprint);
+    await mkdir(dir, { recursive: true });
+    const meta: EntryMeta = {
+      url: response.url,
+      method: request.method,
+      status: response.status,
+      headers: [...response.headers],
+      timestamp: Date.now(),
+      requestUrl: request.url,
+    };
+    await writeAtomic(join(dir, 'body'), response.body);
+    await writeAtomic(join(dir, 'meta.json'), JSON.stringify(meta));
+  }
+}
