@@ -12,7 +12,7 @@ import { Crawler } from '../src/crawler/crawler.js';
 import { MemorySink } from '../src/crawler/logger.js';
 import { CatalogueSpider } from '../src/demo/catalogue-spider.js';
 import { startCatalogueSiteProcess } from '../src/demo/site-process.js';
-import { Selector } from '../src/selector/index.js';
+import { Selector } from '../src/selector/selector.js';
 
 export interface CrawlBenchResult {
   products: number;
@@ -61,7 +61,7 @@ function rawParse(bodies: Buffer[], minSeconds = 3): number {
       void page.css('h1.name::text').get();
       void page.css('p.price::text').get();
       void page.css('p.stock::text').get();
-      void page.css('ul.related a::attr(href)').getall().map((h) => new URL(h, 'http://127.0.0.1/').href);
+      void page.css('ul.related a::attr(href)').getall().map((h: string) => new URL(h, 'http://127.0.0.1/').href);
       pages++;
     }
   }

@@ -95,3 +95,13 @@ export {
   InvalidDataUrlError,
   DownloaderClosedError,
 } from './crawler/downloader/index.js';
+export { Selector, type SelectorInit } from './selector/selector.js';
+export { SelectorList } from './selector/selector-list.js';
+export type { ReOptions } from './selector/regex.js';
+export type { DocumentType } from './selector/document.js';
+export { ResponseNotTextError, InvalidJsonError } from './crawler/http/response.js';
+export type { FollowAllInput } from './crawler/http/follow.js';
+export { detectEncoding, resolveEncoding, type DetectedEncoding, type EncodingSource } from './crawler/http/encoding.js';
+export { JsonRequest, type JsonRequestOptions } from './crawler/http/json-request.js';
+export { FormRequest, type FormRequestOptions, type FromResponseOptions, type FormData } from './crawler/http/form-request.js';
+export { LinkExtractor, IGNORED_EXTENSIONS, type Link, type LinkExtractorOptions } from './crawler/link-extractor.js';

@@ -133,7 +133,7 @@ describe('crawl()', { timeout: 60_000 }, () => {
 
   it('names an unknown pipeline and the valid ones', async () => {
     await assert.rejects(
-      crawl(CatalogueSpider, { settings: { ...quiet, ITEM_PIPELINES: { Nope: 1 } }, logSink: new MemorySink() }),
+      async () => crawl(CatalogueSpider, { settings: { ...quiet, ITEM_PIPELINES: { Nope: 1 } }, logSink: new MemorySink() }),
       /ITEM_PIPELINES: no component named "Nope"/,
     );
   });

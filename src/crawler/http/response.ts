@@ -1,3 +1,9 @@
+import { decodeHTML } from 'entities';
+import { Selector } from '../../selector/selector.js';
+import { SelectorList } from '../../selector/selector-list.js';
+import { InvalidArgumentError, TscrapyError } from '../errors.js';
+import { decodeBody, detectEncoding, isTextBody, markupType, type EncodingSource } from './encoding.js';
+import { buildFollowRequests, hrefsOf, urlFromSelector, type FollowAllInput } from './follow.js';
 import { Headers, type HeadersInit } from './headers.js';
 import { Request, type RequestOptions } from './request.js';
 
@@ -16,9 +22,24 @@ export interface ResponseInit {
   ip?: string;
   /** e.g. 'HTTP/1.1'. */
   protocol?: string;
+  /** Decode the body with this encoding instead of detecting it (Scrapy's `encoding=`). */
+  encoding?: string;
+}
+
+/** `css()`/`selector` on a response whose body is not text (an image, a PDF). */
+export class ResponseNotTextError extends TscrapyError {
+  override readonly code = 'TSC_ERR_RESPONSE_NOT_TEXT';
+}
+
+/** `json()` on a body that is not JSON. */
+export class InvalidJsonError extends TscrapyError {
+  override readonly code = 'TSC_ERR_INVALID_JSON';
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_VALUE = Symbol('none');
+const EXPLICIT_SCHEMES = new Set(['http:', 'https:', 'ftp:', 'file:', 'data:']);
+const BASE_TAG = /<base\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
 
 /** A downloaded response. Text decoding and parsing happen lazily, once, on first use. */
 export class Response {
@@ -30,6 +51,20 @@ export class Response {
   readonly flags: string[];
   readonly ip: string | undefined;
   readonly protocol: string | undefined;
+  /**
+   * Links `followAll()` skipped because they could not be resolved or lead nowhere a crawl
+   * can go (`javascript:`, `mailto:`, `tel:`, `data:`, malformed). The engine adds it to stats.
+   */
+  invalidLinkCount = 0;
+
+  readonly #explicitEncoding: string | undefined;
+  #encoding: string | undefined;
+  #encodingSource: EncodingSource | undefined;
+  #text: string | undefined;
+  #selector: Selector | undefined;
+  #json: unknown = NO_VALUE;
+  #baseUrl: string | undefined;
+  #isText: boolean | undefined;
 
   constructor(init: ResponseInit) {
     this.url = init.url;
@@ -40,6 +75,7 @@ export class Response {
     this.flags = init.flags ?? [];
     this.ip = init.ip;
     this.protocol = init.protocol;
+    this.#explicitEncoding = init.encoding;
   }
 
   /** The request's meta (shared object: what a middleware writes, the callback reads). */
@@ -47,23 +83,174 @@ export class Response {
     return this.request.meta;
   }
 
-  /** Resolves `url` against this response's URL (or its `<base href>`). */
-  urljoin(url: string): string {
-    return new URL(url, this.url).href;
+  /**
+   * The body's encoding (WHATWG name): explicit, else BOM, else the Content-Type charset, else
+   * `<meta charset>` in the first 4 KB, else utf-8. Labels like latin1/ascii mean windows-1252.
+   */
+  get encoding(): string {
+    if (this.#encoding === undefined) {
+      const d = detectEncoding(this.body, this.headers.get('content-type'), { explicit: this.#explicitEncoding });
+      this.#encoding = d.encoding;
+      this.#encodingSource = d.source;
+    }
+    return this.#encoding;
+  }
+
+  /** Where `encoding` came from: 'explicit', 'bom', 'header', 'meta' or 'default'. */
+  get encodingSource(): EncodingSource {
+    void this.encoding;
+    return this.#encodingSource!;
+  }
+
+  /** The body decoded as `encoding` (bad bytes become U+FFFD). Decoded once, on first use. */
+  get text(): string {
+    return (this.#text ??= decodeBody(this.body, this.encoding));
+  }
+
+  /** Whether the body is text (HTML, XML, JSON, …): by Content-Type, else by sniffing. */
+  get isText(): boolean {
+    return (this.#isText ??= isTextBody(this.body, this.headers.get('content-type')));
   }
 
   /**
-   * A request for `url` resolved against this response. Options as for `new Request`;
-   * the default callback is the spider's `parse`.
+   * The body parsed as JSON (once; later calls return the same object).
+   * @throws InvalidJsonError naming the URL when it is not JSON.
    */
-  follow(url: string, options: RequestOptions = {}): Request {
-    return new Request(this.urljoin(url), options);
+  json<T = any>(): T {
+    if (this.#json === NO_VALUE) {
+      const text = this.text;
+      try {
+        this.#json = JSON.parse(text);
+      } catch (e) {
+        const head = text.slice(0, 60);
+        throw new InvalidJsonError(
+          `Response from ${this.url} is not valid JSON (${(e as Error).message}); the body starts with ${JSON.stringify(head)}`,
+          { cause: e },
+        );
+      }
+    }
+    return this.#json as T;
+  }
+
+  /**
+   * The parsed document (HTML, or XML for XML media types), built on first use and kept.
+   * @throws ResponseNotTextError when the body is not text.
+   */
+  get selector(): Selector {
+    if (this.#selector === undefined) {
+      if (!this.isText) {
+        throw new ResponseNotTextError(
+          `Response from ${this.url} is not text (Content-Type: ${this.headers.get('content-type') ?? 'none'}); ` +
+            'css() and selector work on HTML/XML responses only; use body for binary content',
+        );
+      }
+      const type = markupType(this.body, this.headers.get('content-type'));
+      this.#selector = new Selector({ text: this.text, type, baseUrl: this.url });
+    }
+    return this.#selector;
+  }
+
+  /** `this.selector.css(query)`: parsel-style CSS with `::text` and `::attr(name)`. */
+  css(query: string): SelectorList {
+    return this.selector.css(query);
+  }
+
+  /**
+   * The URL relative links resolve against: the document's `<base href>` when it has one,
+   * else the response URL. Uses the parsed tree when it exists, else a regex scan of the text
+   * (no parse just for this).
+   */
+  get baseUrl(): string {
+    if (this.#baseUrl === undefined) this.#baseUrl = this.#findBaseUrl();
+    return this.#baseUrl;
+  }
+
+  #findBaseUrl(): string {
+    if (!this.isText) return this.url;
+    let href: string | undefined;
+    if (this.#selector !== undefined) {
+      if (this.#selector.type !== 'html') return this.url;
+      href = this.#selector.css('base[href]::attr(href)').get();
+    } else {
+      if (markupType(this.body, this.headers.get('content-type')) !== 'html') return this.url;
+      const m = BASE_TAG.exec(this.text);
+      if (m) href = decodeHTML(m[1] ?? m[2] ?? m[3] ?? '');
+    }
+    if (href === undefined) return this.url;
+    try {
+      return new URL(href, this.url).href;
+    } catch {
+      return this.url;
+    }
+  }
+
+  /**
+   * Resolves `url` against this response's URL (or its `<base href>`).
+   * @throws InvalidArgumentError naming the URL when it cannot be resolved.
+   */
+  urljoin(url: string): string {
+    try {
+      return new URL(url, this.baseUrl).href;
+    } catch {
+      throw new InvalidArgumentError(`Cannot resolve URL ${JSON.stringify(url)} against ${this.baseUrl}: it is not a valid URL`);
+    }
+  }
+
+  /**
+   * A request for `url` resolved against this response, or for the link a Selector stands for
+   * (an `<a>`/`<link>`/`<area>` element's href, or an `::attr()` result). Options as for
+   * `new Request`; the default callback is the spider's `parse`.
+   * @throws InvalidArgumentError naming the URL when it cannot be followed.
+   */
+  follow(url: string | Selector, options: RequestOptions = {}): Request {
+    let href: string | null;
+    if (typeof url === 'string') href = url;
+    else if (url instanceof SelectorList) {
+      throw new InvalidArgumentError('follow() takes one URL or Selector, got a SelectorList; use followAll() or .get()');
+    } else if (url instanceof Selector) {
+      href = urlFromSelector(url);
+      if (href === null) throw new InvalidArgumentError(`Cannot follow ${url.get()}: it has no href attribute`);
+    } else {
+      throw new InvalidArgumentError(`follow() takes a URL string or a Selector, got ${url === null ? 'null' : typeof url}`);
+    }
+    const abs = this.urljoin(href);
+    // Asked for explicitly, data:/file:/ftp: are fine (Request supports them); mailto: and the like are not.
+    const scheme = pageProtocol(abs);
+    if (!EXPLICIT_SCHEMES.has(scheme)) {
+      throw new InvalidArgumentError(
+        `Cannot follow ${JSON.stringify(href)} from ${this.url}: ${scheme} URLs cannot be downloaded (http:, https:, ftp:, file:, data: can)`,
+      );
+    }
+    return new Request(abs, options);
+  }
+
+  /**
+   * Requests for many links: URL strings, Selectors (as in `follow()`), a SelectorList, or
+   * `{ css: 'a.next' }` (anchors without href are passed over). Links that cannot be
+   * resolved or lead to `javascript:`, `mailto:`, `tel:`, `data:` are skipped and counted
+   * in `invalidLinkCount`, never thrown. Each request gets its own copy of `meta`/`cbKwargs`.
+   */
+  followAll(input: FollowAllInput, options: RequestOptions = {}): Request[] {
+    let items: Iterable<string | Selector>;
+    if (input instanceof SelectorList) items = input;
+    else if (typeof input === 'object' && input !== null && 'css' in input && typeof input.css === 'string') {
+      items = this.css(input.css);
+    } else if (typeof input === 'string') {
+      throw new InvalidArgumentError('followAll() takes a list of URLs, a SelectorList or { css }, got a string; use follow() for one URL');
+    } else if (input && typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
+      items = input as Iterable<string | Selector>;
+    } else {
+      throw new InvalidArgumentError('followAll() takes an iterable of URLs/Selectors, a SelectorList or { css: query }');
+    }
+    const { requests, invalid } = buildFollowRequests(hrefsOf(items), this.baseUrl, pageProtocol(this.url), options);
+    this.invalidLinkCount += invalid;
+    return requests;
   }
 
   /** A copy with some fields changed. */
   replace(changes: Partial<ResponseInit> = {}): Response {
     const Ctor = this.constructor as new (init: ResponseInit) => Response;
-    return new Ctor({
+    const init: ResponseInit = {
       url: this.url,
       status: this.status,
       headers: this.headers,
@@ -73,10 +260,17 @@ export class Response {
       ip: this.ip,
       protocol: this.protocol,
       ...changes,
-    } as ResponseInit);
+    };
+    if (this.#explicitEncoding !== undefined && !('encoding' in changes)) init.encoding = this.#explicitEncoding;
+    return new Ctor(init);
   }
 
   toString(): string {
     return `<${this.status} ${this.url}>`;
   }
+}
+
+function pageProtocol(url: string): string {
+  const colon = url.indexOf(':');
+  return colon === -1 ? '' : url.slice(0, colon + 1).toLowerCase();
 }
