@@ -6,18 +6,21 @@ import type { Spider } from '../spider.js';
 import type { StatsCollector } from '../stats.js';
 import type { SpiderMiddleware } from './types.js';
 
-/** Host of an absolute http(s) URL without parsing the whole URL. */
+/** Host of an absolute http(s) URL without parsing the whole URL (no userinfo, no port). */
 function hostOf(url: string): string {
   const start = url.indexOf('//') + 2;
   let end = start;
   while (end < url.length) {
     const c = url.charCodeAt(end);
-    if (c === 47 /* / */ || c === 58 /* : */ || c === 63 /* ? */ || c === 35 /* # */) break;
+    if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
     end++;
   }
-  const host = url.slice(start, end);
-  const at = host.lastIndexOf('@');
-  return at >= 0 ? host.slice(at + 1) : host;
+  let authority = url.slice(start, end);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0) authority = authority.slice(at + 1);
+  if (authority.startsWith('[')) return authority.slice(0, authority.indexOf(']') + 1);
+  const colon = authority.indexOf(':');
+  return colon >= 0 ? authority.slice(0, colon) : authority;
 }
 
 /**
