@@ -64,7 +64,9 @@ export class Engine {
   async run(): Promise<string> {
     const { spider, spidermw } = this.#p;
     this.#running = true;
-    this.#start = spidermw.wrapStart(spider.start(), spider)[Symbol.asyncIterator]();
+    // A worker joining a shared (Redis) crawl that another worker seeded takes requests from the queue only.
+    const start = this.#p.scheduler.seedsStart() ? spider.start() : noStartRequests();
+    this.#start = spidermw.wrapStart(start, spider)[Symbol.asyncIterator]();
     // A slow or stalled remote queue never looks idle: re-check regularly, like Scrapy's heartbeat.
     this.#heartbeat = setInterval(() => this.kick(), 1000);
     void this.#feedStart();
@@ -294,3 +296,5 @@ export class Engine {
     this.#resolveFinished();
   }
 }
+
+async function* noStartRequests(): AsyncGenerator<never> {}
