@@ -268,6 +268,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     LogStats: 0,
     CloseSpiderExtension: 0,
     FeedExporter: 0,
+    RedisItemsStream: 0,
   },
   FEED_EXPORT_BATCH_ITEM_COUNT: 0,
   FEED_EXPORT_ENCODING: 'utf-8',
