@@ -236,3 +236,20 @@ describe('Selector construction', () => {
     assert.match(s.get(), /^<html><head><\/head><body><p>x<\/p><\/body><\/html>$/);
   });
 });
+
+describe('Selector extras', () => {
+  it('XML prefixed names can be selected with an escaped colon', () => {
+    const s = new Selector({
+      type: 'xml',
+      text: '<urlset xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"><url><loc>https://a.test/</loc><image:image><image:loc>https://a.test/i.jpg</image:loc></image:image></url></urlset>',
+    });
+    assert.deepEqual(s.css('image\\:loc::text').getall(), ['https://a.test/i.jpg']);
+    assert.deepEqual(s.css('url > loc::text').getall(), ['https://a.test/']);
+  });
+  it('can wrap an already parsed node', () => {
+    const doc = new Selector({ text: '<div id="x"><p>a</p></div><p>b</p>' });
+    const div = doc.css('#x')[0]!.root;
+    const sub = new Selector({ root: div as never });
+    assert.deepEqual(sub.css('p::text').getall(), ['a']);
+  });
+});
