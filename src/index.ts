@@ -13,3 +13,7 @@ export { ComponentRegistry, type ComponentMap, type ComponentClass, type Crawler
 export type { DownloaderMiddleware, Downloader } from './crawler/downloader/types.js';
 export type { RequestQueue, DupeFilter } from './crawler/queues/types.js';
 export { canonicalizeUrl, requestFingerprint } from './crawler/fingerprint.js';
+export { startServer, type ServerOptions, type TscrapyServer } from './server/server.js';
+export { loadServerConfig, defaultServerConfig, type ServerConfig, type LoadConfigOptions } from './server/config.js';
+export { ServerConfigError, ApiError, BundleRejectedError } from './server/errors.js';
+export type { JobRunner, JobSpec, RunningJob } from './server/launcher/types.js';

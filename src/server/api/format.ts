@@ -72,3 +72,27 @@ export function jobDetail(config: ServerConfig, job: JobRecord): Record<string, 
   };
 }
 
+
+/** A piece of JSON already serialised, spliced into a reply as is (see sendJson). */
+export class JsonFragment {
+  constructor(readonly json: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.json);
+  }
+}
+
+const finishedCache = new WeakMap<JobRecord, { key: string; json: string }>();
+
+/**
+ * jobSummary as JSON text. A finished job changes only when its files are pruned, so its
+ * text is cached: listjobs.json over 10,000 finished jobs is then a string join.
+ */
+export function jobSummaryJson(config: ServerConfig, job: JobRecord): string {
+  if (job.state !== 'finished') return JSON.stringify(jobSummary(config, job));
+  const key = `${job.end_time}|${job.has_log}|${job.has_items}|${job.finish_reason}`;
+  const hit = finishedCache.get(job);
+  if (hit?.key === key) return hit.json;
+  const json = JSON.stringify(jobSummary(config, job));
+  finishedCache.set(job, { key, json });
+  return json;
+}

@@ -5,7 +5,7 @@ import { parseSignal } from '../launcher/terminate.js';
 import type { ServerContext } from '../context.js';
 import type { Params } from '../http/params.js';
 import type { Endpoint } from './endpoint.js';
-import { jobDetail, jobSummary } from './format.js';
+import { JsonFragment, jobDetail, jobSummary, jobSummaryJson } from './format.js';
 import { knownProject, knownVersion } from './projects.js';
 
 const RESERVED = new Set(['project', 'spider', '_version', 'jobid', 'priority', 'setting']);
@@ -81,8 +81,8 @@ export const listJobs: Endpoint = {
   handle(ctx, params) {
     const project = projectWithHistory(ctx, params.optional('project'));
     const { pending, running, finished } = ctx.scheduler.list(project);
-    const f = (j: Parameters<typeof jobSummary>[1]) => jobSummary(ctx.config, j);
-    return { pending: pending.map(f), running: running.map(f), finished: finished.map(f) };
+    const f = (jobs: readonly Parameters<typeof jobSummary>[1][]) => new JsonFragment(`[${jobs.map((j) => jobSummaryJson(ctx.config, j)).join(',')}]`);
+    return { pending: f(pending), running: f(running), finished: f(finished) };
   },
 };
 

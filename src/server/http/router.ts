@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { JsonFragment } from '../api/format.js';
 import { ENDPOINTS } from '../api/index.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -14,7 +15,9 @@ const FORM_LIMIT = 1024 * 1024;
  * a trailing newline, permissive CORS headers (dashboards read the API from browsers).
  */
 export function sendJson(res: ServerResponse, httpStatus: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
-  const content = `${JSON.stringify(body)}\n`;
+  // top-level JsonFragment values are spliced in as they are (pre-serialised job lists)
+  const parts = Object.entries(body).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${v instanceof JsonFragment ? v.json : JSON.stringify(v)}`);
+  const content = `{${parts.join(',')}}\n`;
   res.writeHead(httpStatus, {
     'content-type': 'application/json',
     'access-control-allow-origin': '*',
