@@ -105,3 +105,25 @@ export { detectEncoding, resolveEncoding, type DetectedEncoding, type EncodingSo
 export { JsonRequest, type JsonRequestOptions } from './crawler/http/json-request.js';
 export { FormRequest, type FormRequestOptions, type FromResponseOptions, type FormData } from './crawler/http/form-request.js';
 export { LinkExtractor, IGNORED_EXTENSIONS, type Link, type LinkExtractorOptions } from './crawler/link-extractor.js';
+// Generic spiders (src/spiders).
+export {
+  CrawlSpider,
+  Rule,
+  type RuleOptions,
+  type ProcessLinks,
+  type ProcessRequest,
+  SitemapSpider,
+  type SitemapRule,
+  XMLFeedSpider,
+  type FeedIterator,
+  CSVFeedSpider,
+  parseSitemap,
+  sitemapUrlsFromRobots,
+  SitemapTooLargeError,
+  type Sitemap,
+  type SitemapEntry,
+  parseCsv,
+  type CsvOptions,
+  type SpiderOutput,
+  type OutputCallback,
+} from './spiders/index.js';
