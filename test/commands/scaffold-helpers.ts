@@ -21,9 +21,12 @@ export interface RunResult {
  */
 export function run(command: string, args: string[], cwd: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    // NODE_TEST_CONTEXT (set by the runner of this test) would make a nested `node --test` report
+    // to this runner instead of printing its results.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
     const child = spawn(command, args, {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...options.env },
+      env: { ...env, NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
