@@ -27,6 +27,10 @@ export interface EngineStatus {
   inFlight: number;
   pending: number;
   scraping: boolean;
+  /** Bytes of responses and items the scraper holds (budget: SCRAPER_SLOT_MAX_ACTIVE_SIZE). */
+  scraperBytes: number;
+  /** Items in the pipelines. */
+  itemsInProgress: number;
   /** Why no new request is being started now, or null. */
   holdingBack: string | null;
 }
@@ -114,6 +118,8 @@ export class Engine {
       inFlight: this.#inFlight,
       pending: this.#p.scheduler.pending,
       scraping: !this.#p.scraper.idle,
+      scraperBytes: this.#p.scraper.activeSize,
+      itemsInProgress: this.#p.scraper.activeItems,
       holdingBack: this.#running ? this.#backoutReason() : null,
     };
   }

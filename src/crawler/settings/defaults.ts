@@ -54,6 +54,8 @@ export interface DefaultSettings {
   COOKIES_DEBUG: boolean;
   /** Ask for compressed bodies and decode them (HttpCompressionMiddleware). @default true */
   COMPRESSION_ENABLED: boolean;
+  /** Whether CrawlSpider applies its rules (false: only the callbacks run, no links are followed). @default true */
+  CRAWLSPIDER_FOLLOW_LINKS: boolean;
   /** Headers sent with every request unless the request sets them. */
   DEFAULT_REQUEST_HEADERS: Record<string, string>;
   /** Requests deeper than this are dropped (0: no limit). @default 0 */
@@ -231,6 +233,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   COOKIES_DEBUG: false,
   COOKIES_ENABLED: true,
   COMPRESSION_ENABLED: true,
+  CRAWLSPIDER_FOLLOW_LINKS: true,
   DEFAULT_REQUEST_HEADERS: {
     Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
     'Accept-Language': 'en',
