@@ -35,7 +35,7 @@ describe('SCHEDULER_URL=redis://… in one process', { timeout: 60_000 }, () => 
     const sink = new MemorySink();
     const url = `redis://:hunter2@127.0.0.1:${port}/0`;
     await assert.rejects(
-      crawl(CatalogueSpider, { args: { startUrl: `${site.origin}/` }, settings: { ...quiet, SCHEDULER_URL: url, REDIS_MAX_RETRIES: 1 }, logSink: sink }),
+      async () => crawl(CatalogueSpider, { args: { startUrl: `${site.origin}/` }, settings: { ...quiet, SCHEDULER_URL: url, REDIS_MAX_RETRIES: 1 }, logSink: sink }),
       (err: Error) => {
         assert.ok(err instanceof RedisConnectionError);
         assert.equal((err as RedisConnectionError).code, 'TSC_ERR_REDIS_CONNECTION');
@@ -49,13 +49,13 @@ describe('SCHEDULER_URL=redis://… in one process', { timeout: 60_000 }, () => 
   });
 
   it('rejects a SCHEDULER_URL that is not redis://, and a bad CRAWL_ID', async () => {
-    await assert.rejects(crawl(CatalogueSpider, { settings: { ...quiet, SCHEDULER_URL: 'http://x:pw@h/' }, logSink: new MemorySink() }), (err: Error) => {
+    await assert.rejects(async () => crawl(CatalogueSpider, { settings: { ...quiet, SCHEDULER_URL: 'http://x:pw@h/' }, logSink: new MemorySink() }), (err: Error) => {
       assert.ok(err instanceof InvalidArgumentError);
       assert.match(err.message, /SCHEDULER_URL must be a redis:\/\/host:port\/db URL/);
       assert.doesNotMatch(err.message, /:pw@/);
       return true;
     });
-    await assert.rejects(crawl(CatalogueSpider, { settings: { ...quiet, SCHEDULER_URL: redis.url, CRAWL_ID: 'a b' }, logSink: new MemorySink() }), /CRAWL_ID must be/);
+    await assert.rejects(async () => crawl(CatalogueSpider, { settings: { ...quiet, SCHEDULER_URL: redis.url, CRAWL_ID: 'a b' }, logSink: new MemorySink() }), /CRAWL_ID must be/);
   });
 
   it('one worker crawls the shop; merged stats and the items stream (ITEMS_URL) hold every item; crawl-status reads them', async () => {

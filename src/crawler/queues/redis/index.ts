@@ -63,7 +63,7 @@ export async function createRedisBackend(crawler: CrawlerContext, schedulerUrl: 
     session,
     prefetch,
     idleTimeoutMs: Math.max(0, s.getFloat('REDIS_IDLE_TIMEOUT', 0)) * 1000,
-    pollMs: Math.min(250, Math.max(20, Math.floor(leaseSeconds * 1000) / 10)),
+    pollMs: Math.min(100, Math.max(20, Math.floor(leaseSeconds * 1000) / 10)),
     logger,
     stats: crawler.stats,
   });

@@ -11,7 +11,7 @@ export interface RedisQueueOptions {
   prefetch?: number;
   /** How long an idle worker waits while others hold leases; 0 = as long as any lease is outstanding. */
   idleTimeoutMs?: number;
-  /** Pause between checks of an idle worker. @default 200 */
+  /** Pause between checks of an idle worker. @default 200 (the backend uses 100 ms, or a tenth of the lease when shorter) */
   pollMs?: number;
   logger: Logger;
   stats: StatsCollector;
