@@ -79,19 +79,32 @@ export class Engine {
     return this.#closeReason ?? 'finished';
   }
 
-  /** Schedules a request (from a callback, an extension or a redirect). */
-  async crawl(request: Request): Promise<void> {
-    const { scheduler, signals, spider, logger, stats } = this.#p;
+  /**
+   * Schedules a request (from a callback, an extension or a redirect). Returns a promise only
+   * when the scheduler's backend is asynchronous (disk, Redis): with the memory backend a
+   * callback's whole output is routed without yielding, so its parsed page dies young.
+   */
+  crawl(request: Request): void | Promise<void> {
     try {
-      if (await scheduler.enqueue(request)) {
-        if (signals.has('requestScheduled')) signals.send('requestScheduled', { request, spider });
-        this.kick();
-      }
+      const added = this.#p.scheduler.enqueue(request);
+      if (added === true) this.#scheduled(request);
+      else if (added !== false) return added.then((ok) => void (ok && this.#scheduled(request)), (err: unknown) => this.#dropped(request, err));
     } catch (err) {
-      stats.incValue('scheduler/dropped');
-      logger.error(`Could not schedule ${request}: ${(err as Error).message}`);
-      signals.send('requestDropped', { request, spider, reason: (err as Error).message });
+      this.#dropped(request, err);
     }
+  }
+
+  #scheduled(request: Request): void {
+    const { signals, spider } = this.#p;
+    if (signals.has('requestScheduled')) signals.send('requestScheduled', { request, spider });
+    this.kick();
+  }
+
+  #dropped(request: Request, err: unknown): void {
+    const { signals, spider, logger, stats } = this.#p;
+    stats.incValue('scheduler/dropped');
+    logger.error(`Could not schedule ${request}: ${(err as Error).message}`);
+    signals.send('requestDropped', { request, spider, reason: (err as Error).message });
   }
 
   /**

@@ -64,22 +64,32 @@ export class Scheduler {
 
   /**
    * Stores `request` unless it is a duplicate. Returns false when it was filtered; throws when
-   * the backend cannot store it (the engine reports that as `requestDropped`).
+   * the backend cannot store it (the engine reports that as `requestDropped`). Synchronous when
+   * the backend is (memory): callers then need not yield to the event loop per request.
    */
-  async enqueue(request: Request): Promise<boolean> {
+  enqueue(request: Request): boolean | Promise<boolean> {
     if (!request.dontFilter && this.#enqueueUnique) {
-      if (!(await this.#enqueueUnique(request, requestFingerprint(request)))) {
-        this.#logDupe(request);
-        return false;
-      }
-    } else if (!request.dontFilter) {
-      const seen = this.#dupefilter.seen(requestFingerprint(request));
-      if (seen === true || (seen !== false && (await seen))) {
-        this.#logDupe(request);
-        return false;
-      }
+      return Promise.resolve(this.#enqueueUnique(request, requestFingerprint(request))).then((added) => {
+        if (!added) this.#logDupe(request);
+        else this.#countEnqueued();
+        return added;
+      });
     }
-    if (request.dontFilter || !this.#enqueueUnique) await this.#queue.push(request);
+    if (!request.dontFilter) {
+      const seen = this.#dupefilter.seen(requestFingerprint(request));
+      if (seen === true) return this.#logDupe(request);
+      if (seen !== false) return seen.then((dup) => (dup ? this.#logDupe(request) : this.#push(request)));
+    }
+    return this.#push(request);
+  }
+
+  #push(request: Request): boolean | Promise<boolean> {
+    const pushed = this.#queue.push(request);
+    if (pushed instanceof Promise) return pushed.then(() => this.#countEnqueued());
+    return this.#countEnqueued();
+  }
+
+  #countEnqueued(): true {
     this.#stats.incValue('scheduler/enqueued');
     this.#stats.incValue(`scheduler/enqueued/${this.#kind}`);
     return true;
@@ -132,7 +142,7 @@ export class Scheduler {
     if (errors.length) throw errors[0];
   }
 
-  #logDupe(request: Request): void {
+  #logDupe(request: Request): false {
     this.#stats.incValue('dupefilter/filtered');
     if (this.#debugDupes) this.#logger.debug(`Filtered duplicate request: ${request}`);
     else if (!this.#loggedDupe) {
@@ -141,5 +151,6 @@ export class Scheduler {
         `Filtered duplicate request: ${request} - no more duplicates will be shown (see DUPEFILTER_DEBUG to show all duplicates)`,
       );
     }
+    return false;
   }
 }

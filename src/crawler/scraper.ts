@@ -23,7 +23,7 @@ export interface ScraperOptions {
   /** Items of one response processed by the pipelines at once. */
   concurrentItems: number;
   /** Schedules a request produced by a callback (the engine's `crawl`). */
-  schedule: (request: Request) => Promise<void>;
+  schedule: (request: Request) => void | Promise<void>;
   /** Closes the spider (a callback threw CloseSpider). */
   closeSpider: (reason: string) => void;
   /** Called when work finishes, so the engine can pull more. */
@@ -76,7 +76,8 @@ export class Scraper {
       const { spider, spidermw } = this.#o;
       let result: CallbackResult;
       try {
-        await spidermw.input(response, spider);
+        const checked = spidermw.input(response, spider);
+        if (checked) await checked;
         result = this.#callback(request).call(spider, response, request.cbKwargs);
       } catch (err) {
         result = this.#inputFailed(err as Error, request, response);
@@ -152,7 +153,13 @@ export class Scraper {
     }
   }
 
-  /** Iterates a callback's result (any shape), routing each output; callback errors are reported, not thrown. */
+  /**
+   * Iterates a callback's result (any shape), routing each output; callback errors are reported,
+   * not thrown. Outputs are routed without yielding to the event loop unless something is really
+   * asynchronous (an async generator, a persistent scheduler, a full item budget): with many
+   * responses arriving together, their parsed pages then die one by one instead of piling up in
+   * the young generation. The page is released once the output is consumed.
+   */
   async #consume(result: CallbackResult, response: Response | null, request: Request): Promise<void> {
     if (result === undefined || result === null) return;
     const pending = new Set<Promise<void>>();
@@ -161,15 +168,23 @@ export class Scraper {
       if (value instanceof Promise) value = await value;
       if (value === undefined || value === null) return;
       if (typeof value !== 'object' || value instanceof Request || !(Symbol.iterator in value || Symbol.asyncIterator in value)) {
-        await this.#route(value, response, pending);
-      } else if (response && Symbol.asyncIterator in (value as object) && this.#hasStreamMiddleware()) {
-        for await (const out of this.#o.spidermw.wrapOutput(response, value as AsyncIterable<unknown>, this.#o.spider)) {
-          await this.#route(out, response, pending);
+        const r = this.#route(value, response, pending);
+        if (r) await r;
+      } else if (response && this.#streams) {
+        for await (const out of this.#o.spidermw.wrapOutput(response, toAsync(value as Iterable<unknown>), this.#o.spider)) {
+          const r = this.#route(out, response, pending);
+          if (r) await r;
         }
-      } else if (Symbol.asyncIterator in (value as object)) {
-        for await (const out of value as AsyncIterable<unknown>) await this.#route(out, response, pending);
+      } else if (Symbol.asyncIterator in value) {
+        for await (const out of value as AsyncIterable<unknown>) {
+          const r = this.#route(out, response, pending);
+          if (r) await r;
+        }
       } else {
-        for (const out of value as Iterable<unknown>) await this.#route(out, response, pending);
+        for (const out of value as Iterable<unknown>) {
+          const r = this.#route(out, response, pending);
+          if (r) await r;
+        }
       }
     } catch (err) {
       if (response) {
@@ -180,36 +195,37 @@ export class Scraper {
         }
       }
       this.#spiderError(err as Error, response, request);
+    } finally {
+      response?.releaseParsed();
     }
-    await Promise.all(pending);
+    if (pending.size) await Promise.all(pending);
   }
 
-  #hasStreamMiddleware(): boolean {
+  get #streams(): boolean {
     return this.#o.spidermw.middlewares.some((m) => m.processSpiderOutput);
   }
 
-  async #route(output: unknown, response: Response | null, pending: Set<Promise<void>>): Promise<void> {
+  /** Routes one output; returns a promise only when the caller must wait before the next. */
+  #route(output: unknown, response: Response | null, pending: Set<Promise<void>>): void | Promise<void> {
     const out = this.#o.spidermw.filter(output, response, this.#o.spider);
     if (out === null) return;
-    if (out instanceof Request) {
-      await this.#o.schedule(out);
-    } else if (typeof out === 'object') {
+    if (out instanceof Request) return this.#o.schedule(out);
+    if (typeof out === 'object') {
       const p = this.#processItem(out, response);
       pending.add(p);
-      void p.finally(() => pending.delete(p));
-      if (pending.size >= this.#o.concurrentItems) await Promise.race(pending);
-    } else {
-      this.#o.logger.error(
-        `Spider must return Request, item (a plain object), or nothing, got ${describe(out)} in ${response ?? 'start()'}`,
-      );
+      void p.then(() => pending.delete(p));
+      if (pending.size >= this.#o.concurrentItems) return Promise.race(pending);
+      return;
     }
+    this.#o.logger.error(`Spider must return Request, item (a plain object), or nothing, got ${describe(out)} in ${response ?? 'start()'}`);
   }
 
-  /** Routes one start() output (kept separate so start errors are reported with their source). */
+  /** Routes one start() output. */
   async #handleOutput(output: unknown, response: Response | null): Promise<void> {
     const pending = new Set<Promise<void>>();
-    await this.#route(output, response, pending);
-    await Promise.all(pending);
+    const r = this.#route(output, response, pending);
+    if (r) await r;
+    if (pending.size) await Promise.all(pending);
   }
 
   async #processItem(item: object, response: Response | null): Promise<void> {
@@ -262,6 +278,10 @@ function estimateSize(item: object): number {
     size += 16 + k.length + (typeof v === 'string' ? v.length : 16);
   }
   return size;
+}
+
+async function* toAsync<T>(it: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
+  yield* it;
 }
 
 function safeJson(v: unknown): string {

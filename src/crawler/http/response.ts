@@ -136,6 +136,14 @@ export class Response {
    * The parsed document (HTML, or XML for XML media types), built on first use and kept.
    * @throws ResponseNotTextError when the body is not text.
    */
+  /**
+   * Drops the parsed document (the engine calls this once the callback's output is consumed, so
+   * that a page's DOM dies young). A later `css()` parses again.
+   */
+  releaseParsed(): void {
+    this.#selector = undefined;
+  }
+
   get selector(): Selector {
     if (this.#selector === undefined) {
       if (!this.isText) {

@@ -31,8 +31,16 @@ export class SpiderMiddlewareManager {
     );
   }
 
-  async input(response: Response, spider: Spider): Promise<void> {
-    for (const m of this.#inputs) await m.processSpiderInput!(response, spider);
+  /** Runs the input hooks; returns a promise only when one of them is asynchronous. */
+  input(response: Response, spider: Spider): void | Promise<void> {
+    for (let i = 0; i < this.#inputs.length; i++) {
+      const r = this.#inputs[i]!.processSpiderInput!(response, spider);
+      if (r instanceof Promise) return r.then(() => this.#inputsFrom(i + 1, response, spider));
+    }
+  }
+
+  async #inputsFrom(start: number, response: Response, spider: Spider): Promise<void> {
+    for (let i = start; i < this.#inputs.length; i++) await this.#inputs[i]!.processSpiderInput!(response, spider);
   }
 
   /** One output through every `processOutput`; null when a middleware dropped it. */
