@@ -14,6 +14,7 @@ export const ONE_PAGE_SETTINGS = { LOGSTATS_INTERVAL: 0, STATS_DUMP: false, LOG_
 export async function onePageContext(
   command: string,
   flags: { set?: string[]; spider?: string; loglevel?: string; logfile?: string; nolog?: boolean },
+  commandSettings: Record<string, unknown> = ONE_PAGE_SETTINGS,
 ): Promise<{
   project: LoadedProject | null;
   settings: Settings;
@@ -25,6 +26,6 @@ export async function onePageContext(
   if (flags.nolog) cli.LOG_ENABLED = false;
   const project = flags.spider ? await requireProject(`${command} --spider`) : await findAndLoadProject();
   const spiderClass = flags.spider && project ? await projectSpider(project, flags.spider) : undefined;
-  const settings = layeredSettings({ commandSettings: ONE_PAGE_SETTINGS, projectSettings: project?.module.settings, cliSettings: cli });
+  const settings = layeredSettings({ commandSettings, projectSettings: project?.module.settings, cliSettings: cli });
   return { project, settings, spiderClass };
 }
