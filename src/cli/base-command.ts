@@ -82,6 +82,7 @@ export function parseArgFlags(pairs: string[] | undefined): Record<string, strin
 /** The shared -s flag, for commands that take settings. */
 export const setFlag = Flags.string({
   char: 's',
+  helpValue: 'NAME=VALUE',
   summary: 'Set a setting, NAME=VALUE (repeatable). Values are parsed: numbers, true/false, JSON.',
   multiple: true,
 });

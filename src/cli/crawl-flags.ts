@@ -5,13 +5,14 @@ import { parseArgFlags, parseSetFlags, setFlag } from './base-command.js';
 /** Flags of the commands that run a crawl (`crawl`, `runspider`). */
 export const crawlFlags = {
   set: setFlag,
-  arg: Flags.string({ char: 'a', summary: 'Set a spider argument, NAME=VALUE (repeatable); the spider gets it as a property.', multiple: true }),
+  arg: Flags.string({ char: 'a', helpValue: 'NAME=VALUE', summary: 'Set a spider argument, NAME=VALUE (repeatable); the spider gets it as a property.', multiple: true }),
   output: Flags.string({
     char: 'o',
+    helpValue: 'FILE[:FORMAT]',
     summary: 'Append scraped items to FILE; the format comes from the extension or FILE:FORMAT (jsonl, json, csv, xml). "-:jsonl" writes to stdout.',
     multiple: true,
   }),
-  'overwrite-output': Flags.string({ char: 'O', summary: 'Like -o, but overwrite FILE.', multiple: true }),
+  'overwrite-output': Flags.string({ char: 'O', helpValue: 'FILE[:FORMAT]', summary: 'Like -o, but overwrite FILE.', multiple: true }),
   redis: Flags.string({ summary: 'Share the request queue through Redis: same as -s SCHEDULER_URL=URL.', helpValue: 'URL' }),
   'json-stats': Flags.string({ summary: 'Write the final stats to FILE as JSON.', helpValue: 'FILE' }),
   progress: Flags.boolean({

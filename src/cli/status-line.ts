@@ -27,25 +27,37 @@ export function formatElapsed(ms: number): string {
 
 const num = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** A rate, compact from 10,000 on (`16.1k`), so the line fits a narrow terminal. */
+const rate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : num(n));
+
 /**
- * The status line's text, cut to `columns` (a line that wraps cannot be redrawn in place):
- * `0:42 │ 1,204 pages (1,720/min) │ 1,100 items (1,571/min) │ 16 in flight │ 3,911 queued │ 0 errors │ holding back: per-domain limit`
+ * The status line's text, fitted to `columns` (a line that wraps cannot be redrawn in place):
+ * `0:42 │ 1,204 pages (1,720/min) │ 1,100 items (1,571/min) │ 16 in flight │ 3,911 queued │ 0 errors │ holding back: per-domain limit`.
+ * When too wide, the parts that matter least go first (a zero error count, the items rate, a shorter
+ * 'held:', the pages rate), then it is cut.
  */
 export function renderStatus(s: StatusSnapshot, columns = 200, color = false): string {
-  const parts = [
-    paint(color, 'bold', formatElapsed(s.elapsedMs)),
-    `${num(s.pages)} pages (${num(s.pagesPerMin)}/min)`,
-    `${num(s.items)} items (${num(s.itemsPerMin)}/min)`,
-    `${num(s.inFlight)} in flight`,
-    `${num(s.queued)} queued`,
-    s.errors > 0 ? paint(color, 'red', `${num(s.errors)} errors`) : `${num(s.errors)} errors`,
-  ];
-  if (s.holdingBack) parts.push(paint(color, 'yellow', `holding back: ${s.holdingBack}`));
-  const line = parts.join(paint(color, 'dim', ' │ '));
+  const sep = paint(color, 'dim', ' │ ');
   const max = Math.max(10, columns - 1);
-  const plain = stripAnsi(line);
-  if (plain.length <= max) return line;
-  return plain.slice(0, max - 1) + '…';
+  for (const level of [0, 1, 2, 3, 4]) {
+    const parts = [
+      paint(color, 'bold', formatElapsed(s.elapsedMs)),
+      level >= 4 ? `${num(s.pages)} pages` : `${num(s.pages)} pages (${rate(s.pagesPerMin)}/min)`,
+      level >= 2 ? `${num(s.items)} items` : `${num(s.items)} items (${rate(s.itemsPerMin)}/min)`,
+      `${num(s.inFlight)} in flight`,
+      `${num(s.queued)} queued`,
+    ];
+    if (s.errors > 0) parts.push(paint(color, 'red', `${num(s.errors)} errors`));
+    else if (level < 1) parts.push(`0 errors`);
+    if (s.holdingBack) parts.push(paint(color, 'yellow', `${level >= 3 ? 'held' : 'holding back'}: ${s.holdingBack}`));
+    const line = parts.join(sep);
+    if (stripAnsi(line).length <= max) return line;
+    if (level === 4) {
+      const plain = stripAnsi(line);
+      return plain.slice(0, max - 1) + '…';
+    }
+  }
+  return '';
 }
 
 /**
