@@ -15,6 +15,10 @@ export interface SchedulerOptions {
   kind?: string;
   /** Log every filtered duplicate, not only the first. */
   debugDupes?: boolean;
+  /** Dedup + store in one atomic step (shared backends); replaces dupefilter-then-push. */
+  enqueueUnique?: (request: Request, fingerprint: string) => Promise<boolean>;
+  /** False when another worker of a shared crawl already fed the start requests. */
+  seedsStart?: () => boolean;
 }
 
 /**
@@ -28,6 +32,8 @@ export class Scheduler {
   readonly #logger: Logger;
   readonly #kind: string;
   readonly #debugDupes: boolean;
+  readonly #enqueueUnique: SchedulerOptions['enqueueUnique'];
+  readonly #seedsStart: SchedulerOptions['seedsStart'];
   #loggedDupe = false;
 
   constructor(options: SchedulerOptions) {
@@ -37,6 +43,8 @@ export class Scheduler {
     this.#logger = options.logger;
     this.#kind = options.kind ?? 'memory';
     this.#debugDupes = options.debugDupes ?? false;
+    this.#enqueueUnique = options.enqueueUnique;
+    this.#seedsStart = options.seedsStart;
   }
 
   static async fromCrawler(crawler: CrawlerContext): Promise<Scheduler> {
@@ -59,14 +67,19 @@ export class Scheduler {
    * the backend cannot store it (the engine reports that as `requestDropped`).
    */
   async enqueue(request: Request): Promise<boolean> {
-    if (!request.dontFilter) {
+    if (!request.dontFilter && this.#enqueueUnique) {
+      if (!(await this.#enqueueUnique(request, requestFingerprint(request)))) {
+        this.#logDupe(request);
+        return false;
+      }
+    } else if (!request.dontFilter) {
       const seen = this.#dupefilter.seen(requestFingerprint(request));
       if (seen === true || (seen !== false && (await seen))) {
         this.#logDupe(request);
         return false;
       }
     }
-    await this.#queue.push(request);
+    if (request.dontFilter || !this.#enqueueUnique) await this.#queue.push(request);
     this.#stats.incValue('scheduler/enqueued');
     this.#stats.incValue(`scheduler/enqueued/${this.#kind}`);
     return true;
@@ -86,6 +99,11 @@ export class Scheduler {
   /** The request's callback output is recorded: the backend may forget it. */
   async done(request: Request): Promise<void> {
     await this.#queue.ack(request);
+  }
+
+  /** Whether this crawler feeds `spider.start()`: false for a worker joining a shared crawl already seeded. */
+  seedsStart(): boolean {
+    return this.#seedsStart?.() ?? true;
   }
 
   hasPending(): boolean {

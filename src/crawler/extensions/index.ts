@@ -3,8 +3,10 @@ import { CloseSpiderExtension } from './close-spider.js';
 import { CoreStats } from './core-stats.js';
 import { LogStats } from './log-stats.js';
 import { MemoryUsage } from './memory-usage.js';
+import { RedisItemsStream } from './redis-items.js';
 
-export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage };
+export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage, RedisItemsStream };
+export { RedisStatsMirror, parseMergedStats } from './redis-stats.js';
 
 /** The built-in extensions by the names used in EXTENSIONS_BASE. */
 export const EXTENSION_COMPONENTS: Record<string, ComponentClass> = {
@@ -12,4 +14,5 @@ export const EXTENSION_COMPONENTS: Record<string, ComponentClass> = {
   MemoryUsage,
   LogStats,
   CloseSpiderExtension,
+  RedisItemsStream,
 };

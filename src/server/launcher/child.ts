@@ -1,0 +1,70 @@
+/**
+ * The entry of a job's child process (forked by spawn.ts): receives the JobSpec over IPC,
+ * loads the deployed bundle, runs the crawl, reports live counts every second and a final
+ * message. The first SIGINT/SIGTERM (or the server going away) stops gracefully — feeds and
+ * JOBDIR are flushed — and a second one forces, like `tscrapy crawl`.
+ */
+import { crawl } from '../../crawler/crawl.js';
+import { FileSink, LEVELS, Logger, StreamSink, type LogSink } from '../../crawler/logger.js';
+import { Settings, parseSettingValue } from '../../crawler/settings/settings.js';
+import { installShutdownHandlers } from '../../crawler/shutdown.js';
+import { getSpider, loadProjectModule } from '../../project/load.js';
+import type { ChildMessage, JobSpec, ParentMessage } from './types.js';
+
+function send(msg: ChildMessage): void {
+  if (process.connected) process.send?.(msg);
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+async function run(spec: JobSpec): Promise<void> {
+  const project = await loadProjectModule(spec.bundleFile);
+  const Spider = getSpider(project, spec.spider);
+  // Project settings under the spider's customSettings; the job's settings (setting=K=V,
+  // FEEDS, LOG_FILE, JOBDIR) over both, like `-s` on the command line.
+  const settings = new Settings(project.settings, 'project');
+  for (const [k, v] of Object.entries(spec.settings)) settings.set(k, typeof v === 'string' ? parseSettingValue(v) : v, 'cmdline');
+  const run = crawl(Spider, { settings, args: spec.args, components: project.components, keepItems: false });
+  const stats = run.crawler.stats;
+
+  const sink: LogSink = spec.logFile ? new FileSink(spec.logFile) : new StreamSink(process.stderr);
+  const removeHandlers = installShutdownHandlers(run.crawler, new Logger('tscrapy.server.job', LEVELS.INFO, sink));
+  const onDisconnect = () => run.crawler.stop('shutdown'); // the server went away (e.g. kill -9)
+  process.on('disconnect', onDisconnect);
+
+  const counts = () => ({
+    items: num(stats.getValue('item_scraped_count')),
+    pages: num(stats.getValue('response_received_count')),
+    errors: num(stats.getValue('log_count/ERROR')),
+  });
+  const tick = setInterval(() => send({ type: 'counts', ...counts() }), 1000);
+  try {
+    const result = await run;
+    send({ type: 'counts', ...counts() });
+    send({ type: 'final', finish_reason: String(result.stats.finish_reason ?? result.reason), stats: result.stats, exit_code: 0 });
+  } finally {
+    clearInterval(tick);
+    removeHandlers();
+    process.off('disconnect', onDisconnect);
+    await sink.close?.();
+  }
+}
+
+process.once('message', (raw: unknown) => {
+  const msg = raw as ParentMessage;
+  if (msg?.type !== 'start') return;
+  run(msg.spec).then(
+    () => {
+      process.exitCode = 0;
+      process.disconnect?.();
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      send({ type: 'final', finish_reason: 'failed', stats: {}, exit_code: 1 });
+      process.exitCode = 1;
+      process.disconnect?.();
+    },
+  );
+});
