@@ -70,7 +70,7 @@ describe('the live status line', () => {
     out.on('data', (c: Buffer) => (text += c));
     const stats = new Map<string, number>([['response_received_count', 5], ['item_scraped_count', 4]]);
     const live = new LiveStatus(out, { isTTY: true, color: false, columns: 200 }, 'terminal', 60_000);
-    live.start({ stats: { getValue: <T>(k: string, d?: T) => (stats.get(k) ?? d) as T }, engine: { status: () => ({ inFlight: 2, pending: 7, scraping: true, holdingBack: null }) } });
+    live.start({ stats: { getValue: <T>(k: string, d?: T) => (stats.get(k) ?? d) as T }, engine: { status: () => ({ inFlight: 2, pending: 7, scraping: true, holdingBack: null, scraperBytes: 0, itemsInProgress: 0 }) } });
     live.write('2026-01-01 00:00:00 [x] INFO: hello', LEVELS.INFO);
     assert.match(live.lastLine, /5 pages .* 4 items .* 2 in flight │ 7 queued/);
     live.write('second line', LEVELS.WARNING);
