@@ -9,7 +9,8 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(type
 
 /**
  * Flags every command shares (logging) and the mapping of errors to exit codes:
- * bad input (InvalidArgumentError and usage errors) → 2, any other failure → 1.
+ * bad input (InvalidArgumentError, flag errors, a spider file or project that does not build) → 2,
+ * any other failure → 1.
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override baseFlags = {
@@ -49,6 +50,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof InvalidArgumentError) return this.error(err.message, { exit: EXIT.usage });
+    // A spider file or project that does not compile is a usage error; the message has file:line:column.
+    if (err instanceof TscrapyError && err.code === 'TSC_ERR_BUILD') return this.error(err.message, { exit: EXIT.usage });
     if (err instanceof TscrapyError) return this.error(err.message, { exit: EXIT.failed });
     return super.catch(err);
   }
@@ -79,6 +82,7 @@ export function parseArgFlags(pairs: string[] | undefined): Record<string, strin
 /** The shared -s flag, for commands that take settings. */
 export const setFlag = Flags.string({
   char: 's',
+  helpValue: 'NAME=VALUE',
   summary: 'Set a setting, NAME=VALUE (repeatable). Values are parsed: numbers, true/false, JSON.',
   multiple: true,
 });

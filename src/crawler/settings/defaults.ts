@@ -82,6 +82,8 @@ export interface DefaultSettings {
   DOWNLOADER_STATS: boolean;
   /** Log each request dropped as a duplicate, not just the first. @default false */
   DUPEFILTER_DEBUG: boolean;
+  /** The CLI (`crawl`, `runspider`) exits with code 1 when the crawl logged more ERROR lines than this (`log_count/ERROR`); -1: never. @default 0 */
+  EXIT_ERROR_THRESHOLD: number;
   /** User extensions: name or class → order. */
   EXTENSIONS: ComponentMap;
   /** Built-in extensions. */
@@ -264,6 +266,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   },
   DOWNLOADER_STATS: true,
   DUPEFILTER_DEBUG: false,
+  EXIT_ERROR_THRESHOLD: 0,
   EXTENSIONS: {},
   EXTENSIONS_BASE: {
     CoreStats: 0,

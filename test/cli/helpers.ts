@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI (npm test builds first). */
+export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string>;
+  input?: string;
+  /** Killed after this many ms. @default 25000 */
+  timeoutMs?: number;
+  /** Called with the child once it is running (to signal it). */
+  onSpawn?: (child: ChildProcess, output: { stdout: () => string; stderr: () => string }) => void;
+}
+
+/** Runs `tscrapy ARGS` in `cwd` as a child process with a clean environment (no colours, fake HOME). */
+export function runCli(args: string[], cwd: string, o: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: cwd, TSCRAPY_NO_KEYCHAIN: '1', NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...o.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => (stdout += c));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c));
+    if (o.input !== undefined) child.stdin!.end(o.input);
+    else child.stdin!.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 25_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+    o.onSpawn?.(child, { stdout: () => stdout, stderr: () => stderr });
+  });
+}
+
+/** A fresh temp folder with `files` (path → content); `cleanup` removes it. */
+export async function tempTree(files: Record<string, string> = {}, prefix = 'tscrapy-cli-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, rel)), { recursive: true });
+    await writeFile(join(dir, rel), content);
+  }
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A spider file that follows the demo shop's listing pages and yields one item per product. */
+export const SHOP_SPIDER = `import { Spider, Request, type Response } from 'tscrapy';
+
+interface Product { url: string; name: string | undefined; price: number; tags: string[]; meta: { sku: string | undefined } }
+
+export class ShopSpider extends Spider {
+  override name = 'shop';
+  declare startUrl: string;
+  override async *start() {
+    yield new Request(this.startUrl);
+  }
+  override *parse(response: Response) {
+    yield* response.followAll(response.css('li.product a.title'), { callback: this.parseProduct });
+    const next = response.css('li.next a::attr(href)').get();
+    if (next) yield response.follow(next);
+  }
+  *parseProduct(response: Response) {
+    const page = response.css('div.product-page');
+    const item: Product = {
+      url: response.url,
+      name: page.css('h1.name::text').get(),
+      price: Number((page.css('p.price::text').get() ?? '0').replace(/[^0-9.]/g, '')),
+      tags: ['a', 'b'],
+      meta: { sku: page.attrib['data-sku'] },
+    };
+    yield item;
+  }
+}
+`;
+
+/** Waits until `check()` is true (polling), failing after `ms`. */
+export async function waitFor(check: () => boolean, ms = 15_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
