@@ -3,8 +3,9 @@ import { CloseSpiderExtension } from './close-spider.js';
 import { CoreStats } from './core-stats.js';
 import { LogStats } from './log-stats.js';
 import { MemoryUsage } from './memory-usage.js';
+import { SpiderStateExtension } from '../jobdir/spider-state.js';
 
-export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage };
+export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage, SpiderStateExtension };
 
 /** The built-in extensions by the names used in EXTENSIONS_BASE. */
 export const EXTENSION_COMPONENTS: Record<string, ComponentClass> = {
@@ -12,4 +13,5 @@ export const EXTENSION_COMPONENTS: Record<string, ComponentClass> = {
   MemoryUsage,
   LogStats,
   CloseSpiderExtension,
+  SpiderStateExtension,
 };

@@ -1,4 +1,6 @@
 import type { CrawlerContext } from '../components.js';
+import { JobDir } from '../jobdir/job-dir.js';
+import { createDiskBackend } from './disk/index.js';
 import { MemoryDupeFilter } from './memory-dupefilter.js';
 import { MemoryQueue } from './memory-queue.js';
 import type { DupeFilter, RequestQueue } from './types.js';
@@ -29,5 +31,7 @@ export function isLifo(crawler: CrawlerContext): boolean {
 
 /** The memory backend; JOBDIR and SCHEDULER_URL select the persistent ones. */
 export async function createQueueBackend(crawler: CrawlerContext): Promise<QueueBackend> {
+  const jobdir = JobDir.forCrawler(crawler);
+  if (jobdir) return createDiskBackend(crawler, jobdir, isLifo(crawler));
   return { kind: 'memory', queue: new MemoryQueue({ lifo: isLifo(crawler) }), dupefilter: new MemoryDupeFilter() };
 }

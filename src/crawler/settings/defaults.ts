@@ -247,6 +247,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     LogStats: 0,
     CloseSpiderExtension: 0,
     FeedExporter: 0,
+    SpiderStateExtension: 0,
   },
   FEED_EXPORT_BATCH_ITEM_COUNT: 0,
   FEED_EXPORT_ENCODING: 'utf-8',
