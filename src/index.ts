@@ -103,5 +103,9 @@ export { ResponseNotTextError, InvalidJsonError } from './crawler/http/response.
 export type { FollowAllInput } from './crawler/http/follow.js';
 export { detectEncoding, resolveEncoding, type DetectedEncoding, type EncodingSource } from './crawler/http/encoding.js';
 export { JsonRequest, type JsonRequestOptions } from './crawler/http/json-request.js';
-export { FormRequest, type FormRequestOptions, type FromResponseOptions, type FormData } from './crawler/http/form-request.js';
+export { FormRequest, type FormRequestOptions, type FromResponseOptions, type FormFields } from './crawler/http/form-request.js';
 export { LinkExtractor, IGNORED_EXTENSIONS, type Link, type LinkExtractorOptions } from './crawler/link-extractor.js';
+export { startServer, type ServerOptions, type TscrapyServer } from './server/server.js';
+export { loadServerConfig, defaultServerConfig, type ServerConfig, type LoadConfigOptions } from './server/config.js';
+export { ServerConfigError, ApiError, BundleRejectedError } from './server/errors.js';
+export type { JobRunner, JobSpec, RunningJob } from './server/launcher/types.js';

@@ -32,13 +32,25 @@ export function serialize(node: AnyNode, type: DocumentType): string {
   return render(node, type === 'xml' ? XML_RENDER : HTML_RENDER);
 }
 
+/**
+ * parse5 appends each text run to its node with `+=` (it splits at whitespace and entities),
+ * so text data are ropes that every later read walks again: reading a 70-paragraph page's
+ * texts twice cost 0.38 ms instead of 8 µs. `charCodeAt` makes V8 flatten the rope in place,
+ * once, for everyone holding the string. (Joining the pieces in a custom tree adapter was
+ * measured too: it made parsing 2.5× slower.)
+ */
+function flat(s: string): string {
+  if (s.length > 12) s.charCodeAt(0);
+  return s;
+}
+
 /** Direct text children of `el` (CDATA sections count as text, as in XPath's `text()`). */
 export function pushChildTexts(el: AnyNode, out: string[]): void {
   const children = (el as Element).children;
   if (children === undefined) return;
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
-    if (c.type === 'text') out.push(c.data);
+    if (c.type === 'text') out.push(flat(c.data));
     else if (c.type === 'cdata') pushChildTexts(c, out);
   }
 }
@@ -49,7 +61,7 @@ export function pushDescendantTexts(node: AnyNode, out: string[]): void {
   if (children === undefined) return;
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
-    if (c.type === 'text') out.push(c.data);
+    if (c.type === 'text') out.push(flat(c.data));
     else if ((c as Element).children !== undefined) pushDescendantTexts(c, out);
   }
 }

@@ -1,7 +1,8 @@
-import { _compileUnsafe, selectAll, type Options as CssSelectOptions } from 'css-select';
+import { _compileUnsafe, type Options as CssSelectOptions } from 'css-select';
 import { parse as parseCss, SelectorType, type Selector as CssToken } from 'css-what';
 import type { AnyNode, Element } from 'domhandler';
 import { InvalidArgumentError } from '../crawler/errors.js';
+import type { BucketKey, DocumentIndex } from './doc-index.js';
 
 /** What a query part extracts from each matched element. */
 export type Extract = 'element' | 'text' | 'attr';
@@ -18,6 +19,8 @@ export interface QueryPart {
    * as parsel's translation `descendant-or-self::*` does; otherwise from the matches only.
    */
   readonly deep: boolean;
+  /** Buckets that hold every element the matcher can accept; null: any element may match. */
+  readonly keys: readonly BucketKey[] | null;
 }
 
 /** A compiled query: one part per comma group, or a single merged part when all groups extract the same way. */
@@ -54,11 +57,15 @@ export function cssOptions(xml: boolean): CssSelectOptions<AnyNode, Element> {
   return xml ? XML_OPTIONS : HTML_OPTIONS;
 }
 
-/** Matches `part` within `context` (a document: its descendants; an element: itself and its descendants). */
-export function matchPart(part: QueryPart, context: AnyNode, isDocument: boolean, xml: boolean): AnyNode[] {
+/**
+ * Matches `part` within `context` (a document: its descendants; an element: itself and its
+ * descendants, parsel's `descendant-or-self::`), in document order.
+ */
+export function matchPart(part: QueryPart, context: AnyNode, isDocument: boolean, index: DocumentIndex): AnyNode[] {
   if (part.match === null) return [context];
-  // An array context makes css-select test the element itself too: parsel's `descendant-or-self::`.
-  return selectAll<AnyNode, Element>(part.match, isDocument ? context : [context], cssOptions(xml));
+  const range = index.rangeOf(context, isDocument);
+  if (range === null) return [];
+  return index.select(part.match, range[0], range[1], part.keys);
 }
 
 function invalid(query: string, why: string): InvalidArgumentError {
@@ -94,7 +101,19 @@ function buildPlan(query: string, xml: boolean): QueryPlan {
     (s) => s.tokens.length > 0 && s.extract === first.extract && s.attr === first.attr && s.deep === first.deep,
   );
   if (mergeable) {
-    return { query, parts: [{ match: compile(specs.map((s) => s.tokens)), extract: first.extract, attr: first.attr, deep: first.deep }] };
+    const keys = specs.map((s) => bucketKey(s.tokens, xml));
+    return {
+      query,
+      parts: [
+        {
+          match: compile(specs.map((s) => s.tokens)),
+          extract: first.extract,
+          attr: first.attr,
+          deep: first.deep,
+          keys: keys.every((k) => k !== null) ? (keys as BucketKey[]) : null,
+        },
+      ],
+    };
   }
   return {
     query,
@@ -103,6 +122,7 @@ function buildPlan(query: string, xml: boolean): QueryPlan {
       extract: s.extract,
       attr: s.attr,
       deep: s.deep,
+      keys: s.tokens.length ? wrapKey(bucketKey(s.tokens, xml)) : null,
     })),
   };
 }
@@ -152,4 +172,37 @@ function splitPseudoElement(query: string, tokens: CssToken[], xml: boolean): Gr
   }
   if (rest.some((t) => t.type === SelectorType.PseudoElement)) throw invalid(query, 'only one pseudo-element is allowed');
   return { tokens: rest, extract, attr, deep: false };
+}
+
+function wrapKey(k: BucketKey | null): BucketKey[] | null {
+  return k === null ? null : [k];
+}
+
+const COMBINATORS = new Set<string>([
+  SelectorType.Descendant,
+  SelectorType.Child,
+  SelectorType.Sibling,
+  SelectorType.Adjacent,
+  SelectorType.Parent,
+  SelectorType.ColumnCombinator,
+]);
+
+/**
+ * The bucket a selector's subject (its rightmost compound) must come from: its id, else a
+ * class, else its tag name. Null when the compound names none of them (`*`, `[href]`, `:not(…)`).
+ */
+function bucketKey(tokens: CssToken[], xml: boolean): BucketKey | null {
+  let start = tokens.length;
+  while (start > 0 && !COMBINATORS.has(tokens[start - 1]!.type)) start--;
+  let tag: BucketKey | null = null;
+  let cls: BucketKey | null = null;
+  for (let i = start; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.type === SelectorType.Tag && t.namespace == null) tag = { kind: 'tag', value: xml ? t.name : t.name.toLowerCase() };
+    else if (t.type === SelectorType.Attribute && t.namespace == null && !t.ignoreCase) {
+      if (t.name === 'id' && t.action === 'equals') return { kind: 'id', value: t.value };
+      if (t.name === 'class' && t.action === 'element' && t.value && !/\s/.test(t.value)) cls ??= { kind: 'class', value: t.value };
+    }
+  }
+  return cls ?? tag;
 }

@@ -11,6 +11,7 @@ import {
   serialize,
   type DocumentType,
 } from './document.js';
+import { DocumentIndex } from './doc-index.js';
 import { compileQuery, matchPart, type QueryPart } from './query.js';
 import { extractRegex, type ReOptions } from './regex.js';
 import { SelectorList } from './selector-list.js';
@@ -34,6 +35,7 @@ class DocumentState {
   readonly baseUrl: string | undefined;
   #text: string | undefined;
   #root: AnyNode | undefined;
+  #index: DocumentIndex | undefined;
 
   constructor(type: DocumentType, baseUrl: string | undefined, text: string | undefined, root: AnyNode | undefined) {
     this.type = type;
@@ -53,6 +55,16 @@ class DocumentState {
       this.#text = undefined; // the tree holds what we need; let the string go
     }
     return this.#root;
+  }
+
+  /** The element index for fast queries, built on the first query. */
+  get index(): DocumentIndex {
+    if (this.#index === undefined) {
+      let top = this.root;
+      while (top.parent) top = top.parent; // a Selector built on a sub-node indexes its whole tree
+      this.#index = new DocumentIndex(top, this.xml);
+    }
+    return this.#index;
   }
 }
 
@@ -149,7 +161,7 @@ export class Selector {
   /** Runs one query part; `owners` (when given) receives the node each result came from. */
   #runPart(part: QueryPart, context: AnyNode, isDocument: boolean, out: SelectorList, owners: AnyNode[] | null): SelectorList {
     const doc = this.#doc;
-    const matched = matchPart(part, context, isDocument, doc.xml);
+    const matched = matchPart(part, context, isDocument, doc.index);
     if (part.extract === 'element') {
       for (let i = 0; i < matched.length; i++) out.push(new Selector(null, doc, matched[i]!, null));
       if (owners) owners.push(...matched);

@@ -123,12 +123,30 @@ export function detectEncoding(
 
 const decoders = new Map<string, TextDecoder>();
 
+// windows-1252 bytes 0x80–0x9F (WHATWG index); undefined bytes map to the same C1 code point.
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 (0x80 becomes U+0080, not €),
+ * so smart quotes and euro signs on latin1-labelled pages would come out as control
+ * characters. Probed once; when broken, latin1 plus the 0x80–0x9F table does it.
+ */
+const NATIVE_CP1252_OK = new TextDecoder('windows-1252').decode(new Uint8Array([0x80])) === '\u20ac';
+
+function decodeWindows1252(body: Uint8Array): string {
+  const s = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  return /[\x80-\x9f]/.test(s) ? s.replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!) : s;
+}
+
 /**
  * Decodes `body` as `encoding` (a WHATWG name). Invalid bytes become U+FFFD, never an error;
  * a BOM matching the encoding is dropped.
  */
 export function decodeBody(body: Uint8Array, encoding: string): string {
   if (body.length === 0) return '';
+  if (encoding === 'windows-1252' && !NATIVE_CP1252_OK) return decodeWindows1252(body);
   let d = decoders.get(encoding);
   if (d === undefined) {
     d = new TextDecoder(encoding);

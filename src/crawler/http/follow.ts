@@ -64,7 +64,7 @@ export function perRequestOptions(options: RequestOptions): RequestOptions {
 
 /**
  * Builds requests for `hrefs` resolved against `base`; unresolvable ones are counted, not thrown.
- * Each URL is parsed once here; Request validates it again (measured: ≈1 µs per link, under
+ * Each URL is parsed once here; Request validates it again (measured in bench/parse.ts: ≈0.3 µs per link, under
  * 1% of a page's parse cost, so no unchecked constructor path is worth having).
  */
 export function buildFollowRequests(

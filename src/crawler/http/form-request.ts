@@ -5,13 +5,13 @@ import { REQUEST_KINDS, Request, type RequestOptions } from './request.js';
 import type { Response } from './response.js';
 
 /** Form fields: name → value (an array repeats the name; null/undefined leaves it out) or [name, value] pairs. */
-export type FormData =
+export type FormFields =
   | Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>
   | Iterable<readonly [string, string]>;
 
 export interface FormRequestOptions extends RequestOptions {
   /** URL-encoded into the body for POST (the default when given), or into the query for GET. */
-  formdata?: FormData;
+  formdata?: FormFields;
 }
 
 export interface FromResponseOptions extends FormRequestOptions {
@@ -99,11 +99,11 @@ function withQuery(url: string, query: string): string {
 }
 
 /** Form data as [name, value] pairs; null/undefined values dropped. */
-export function formPairs(data: FormData): [string, string][] {
+export function formPairs(data: FormFields): [string, string][] {
   return formPairsKeepingNulls(data).filter((p): p is [string, string] => p[1] !== null);
 }
 
-function formPairsKeepingNulls(data: FormData): [string, string | null][] {
+function formPairsKeepingNulls(data: FormFields): [string, string | null][] {
   const out: [string, string | null][] = [];
   if (Symbol.iterator in data) {
     for (const pair of data as Iterable<readonly [string, string]>) {

@@ -1,0 +1,92 @@
+// One measurement of bench/crawl.ts, in its own process: `crawl`, `fetch` or `parse`.
+// Prints one JSON line on stdout.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { Crawler } from '../src/crawler/crawler.js';
+import { MemorySink } from '../src/crawler/logger.js';
+import { CatalogueSpider } from '../src/demo/catalogue-spider.js';
+import { Selector } from '../src/selector/selector.js';
+
+const [mode, origin, productsArg] = process.argv.slice(2);
+const products = Number(productsArg);
+const productUrls = () => Array.from({ length: products }, (_, i) => `${origin}/product/${i + 1}`);
+
+/** Fetches every product URL once at concurrency 64 with undici's dispatcher, no parsing. */
+async function rawFetch(urls: string[], concurrency = 64, keep = 0): Promise<{ perSecond: number; bodies: Buffer[] }> {
+  const agent = new Agent({ connections: concurrency });
+  const bodies: Buffer[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < urls.length) {
+        const res = await request(urls[next++]!, { dispatcher: agent });
+        const body = Buffer.from(await res.body.arrayBuffer());
+        if (bodies.length < keep && res.statusCode === 200) bodies.push(body);
+      }
+    }),
+  );
+  const perSecond = urls.length / ((performance.now() - t0) / 1000);
+  await agent.close();
+  return { perSecond, bodies };
+}
+
+/** Parses saved product pages and extracts what CatalogueSpider extracts, with the Selector API. */
+function rawParse(bodies: Buffer[], seconds = 5): number {
+  let pages = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    for (const body of bodies) {
+      const page = new Selector({ text: body.toString('utf8') }).css('div.product-page');
+      void page.attrib['data-sku'];
+      void page.css('h1.name::text').get();
+      void page.css('p.price::text').get();
+      void page.css('p.stock::text').get();
+      for (const href of page.css('ul.related a::attr(href)').getall()) void new URL(href, origin).href;
+      pages++;
+    }
+  }
+  return pages / ((performance.now() - t0) / 1000);
+}
+
+async function crawl() {
+  const dir = mkdtempSync(join(tmpdir(), 'tscrapy-bench-'));
+  try {
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+    const crawler = new Crawler(CatalogueSpider, {
+      args: { startUrl: `${origin}/` },
+      settings: {
+        CONCURRENT_REQUESTS: 64,
+        CONCURRENT_REQUESTS_PER_DOMAIN: 64,
+        LOG_LEVEL: 'INFO',
+        LOGSTATS_INTERVAL: 0,
+        STATS_DUMP: false,
+        FEEDS: { [join(dir, 'items.jsonl')]: { format: 'jsonl' } },
+      },
+      logSink: new MemorySink(),
+      keepItems: false,
+    });
+    const t0 = performance.now();
+    const { stats } = await crawler.crawl();
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    if (statSync(join(dir, 'items.jsonl')).size === 0) throw new Error('the feed is empty');
+    return {
+      pages: Number(stats.response_received_count),
+      items: Number(stats.item_scraped_count),
+      seconds,
+      peakRssMb: peakRss / 1024 / 1024,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let out: Record<string, number>;
+if (mode === 'fetch') out = { perSecond: (await rawFetch(productUrls())).perSecond };
+else if (mode === 'parse') out = { perSecond: rawParse((await rawFetch(productUrls().slice(0, 1000), 64, 1000)).bodies) };
+else out = await crawl();
+console.log(JSON.stringify(out));

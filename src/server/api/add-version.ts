@@ -1,0 +1,28 @@
+import { ApiError, BundleRejectedError } from '../errors.js';
+import { checkName } from '../names.js';
+import type { Endpoint } from './endpoint.js';
+
+/**
+ * addversion.json: `project`, `version` and the bundle in `egg`. The form's project and
+ * version win over the manifest's (Scrapyd semantics); the spider list is the manifest's.
+ */
+export const addVersion: Endpoint = {
+  path: '/addversion.json',
+  methods: ['POST'],
+  async handle(ctx, params) {
+    const project = checkName('project', params.required('project'));
+    const version = checkName('version', params.required('version'));
+    const egg = params.file('egg');
+    if (!egg) {
+      if (params.has('egg')) throw new ApiError('egg must be an uploaded file (with curl, use -F egg=@path, not egg=path)', 400);
+      throw new ApiError("'egg' parameter is required", 400);
+    }
+    try {
+      const stored = await ctx.versions.put(project, version, egg);
+      return { project, version, spiders: stored.manifest.spiders.length, spider_names: stored.manifest.spiders };
+    } catch (err) {
+      if (err instanceof BundleRejectedError) throw new ApiError(err.message, 400);
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,404 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ServerConfig } from './config.js';
+import { ApiError } from './errors.js';
+import type { JobRecord, JobState } from './job.js';
+import { describeCancel, terminate, type TerminateResult } from './launcher/terminate.js';
+import type { ExitInfo, JobRunner, RunningJob } from './launcher/types.js';
+import { PendingQueue } from './queue.js';
+import type { JobsDb } from './storage/jobs-db.js';
+import type { VersionStore } from './storage/versions.js';
+
+/** A schedule.json call, checked and parsed. */
+export interface ScheduleRequest {
+  project: string;
+  spider: string;
+  version: string | null;
+  jobid: string;
+  priority: number;
+  settings: Record<string, string>;
+  args: Record<string, string>;
+}
+
+interface Running {
+  job: JobRecord;
+  proc: RunningJob;
+  cancel?: Promise<TerminateResult>;
+  cancelResult?: TerminateResult;
+  /** Set by shutdown: a job with a JOBDIR goes back to pending to resume at the next start. */
+  shuttingDown?: boolean;
+}
+
+/** Paths of a job's files, or null where the folder is disabled. */
+export function jobPaths(config: ServerConfig, job: Pick<JobRecord, 'project' | 'spider' | 'id'>): { log: string | null; items: string | null } {
+  return {
+    log: config.logs_dir ? join(config.logs_dir, job.project, job.spider, `${job.id}.log`) : null,
+    items: config.items_dir ? join(config.items_dir, job.project, job.spider, `${job.id}.jl`) : null,
+  };
+}
+
+function pidAlive(pid: number | null): boolean {
+  if (!pid || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Owns every job: the pending queue, the running processes, the finished history, and
+ * their persistence. Scheduling is synchronous (record written, queue updated, a free slot
+ * filled) so concurrent API calls can neither lose nor duplicate a job, and a job starts
+ * the moment a slot frees, with no poll interval.
+ */
+export class JobScheduler {
+  readonly maxProc: number;
+  readonly #config: ServerConfig;
+  readonly #versions: VersionStore;
+  readonly #db: JobsDb;
+  readonly #runner: JobRunner;
+  readonly #log: (msg: string) => void;
+  readonly #pending = new PendingQueue();
+  readonly #running = new Map<string, Running>();
+  readonly #finished: JobRecord[] = [];
+  readonly #byId = new Map<string, JobRecord>();
+  /** Resumed jobs whose previous process may still be flushing its JOBDIR. */
+  readonly #held = new Set<string>();
+  readonly #idle = new Set<() => void>();
+  #seq = 0;
+  #accepting = true;
+
+  constructor(opts: { config: ServerConfig; versions: VersionStore; db: JobsDb; runner: JobRunner; log?: (msg: string) => void }) {
+    this.#config = opts.config;
+    this.#versions = opts.versions;
+    this.#db = opts.db;
+    this.#runner = opts.runner;
+    this.#log = opts.log ?? (() => {});
+    this.maxProc = opts.config.max_proc > 0 ? opts.config.max_proc : Math.max(1, cpus().length) * opts.config.max_proc_per_cpu;
+    this.#recover(opts.db.loaded);
+  }
+
+  /** Rebuilds state from the journal: pending stays pending; running → interrupted, or resumed when it has a JOBDIR. */
+  #recover(jobs: JobRecord[]): void {
+    const now = Date.now();
+    for (const job of [...jobs].sort((a, b) => a.seq - b.seq)) {
+      this.#seq = Math.max(this.#seq, job.seq);
+      this.#byId.set(job.id, job);
+      if (job.state === 'pending') this.#pending.push(job);
+      else if (job.state === 'finished') this.#finished.push(job);
+      else if (job.jobdir) {
+        const oldPid = job.pid;
+        Object.assign(job, { state: 'pending', pid: null, start_time: null, restarts: job.restarts + 1, message: `resumed from its JOBDIR after a server restart (was pid ${oldPid})` });
+        this.#db.put(job);
+        this.#pending.push(job);
+        if (pidAlive(oldPid)) this.#holdUntilGone(job.id, oldPid!);
+      } else {
+        Object.assign(job, {
+          state: 'finished',
+          end_time: now,
+          finish_reason: 'interrupted',
+          message: `The server stopped while job ${job.id} was running (pid ${job.pid}); it had no JOBDIR to resume from`,
+        });
+        this.#db.put(job);
+        this.#finished.push(job);
+      }
+    }
+    this.#finished.sort((a, b) => (a.end_time ?? 0) - (b.end_time ?? 0));
+  }
+
+  /** The old process of a resumed job got `disconnect` and is stopping; give it time before reusing its JOBDIR. */
+  #holdUntilGone(id: string, pid: number): void {
+    this.#held.add(id);
+    const deadline = Date.now() + 2 * this.#config.cancel_timeout + 5000;
+    const poll = setInterval(() => {
+      if (!pidAlive(pid) || Date.now() > deadline) {
+        clearInterval(poll);
+        this.#held.delete(id);
+        this.pump();
+      }
+    }, 100);
+    poll.unref();
+  }
+
+  /** Starts pending jobs while slots are free. Called on schedule, on exit, at start. */
+  pump(): void {
+    while (this.#accepting && this.#running.size < this.maxProc && this.#pending.size > 0) {
+      const next = this.#held.size ? this.#pending.list().find((j) => !this.#held.has(j.id)) : this.#pending.list()[0];
+      if (!next) return;
+      this.#pending.remove(next.id);
+      this.#launch(next);
+    }
+  }
+
+  /** Adds a job (synchronously persisted) and starts it at once if a slot is free. */
+  schedule(req: ScheduleRequest): JobRecord {
+    if (!this.#accepting) throw new ApiError('the server is shutting down; not accepting jobs', 503);
+    const existing = this.#byId.get(req.jobid);
+    if (existing && existing.state !== 'finished') {
+      throw new ApiError(`job '${req.jobid}' already exists and is ${existing.state}`, 409);
+    }
+    if (existing) this.#forget(existing, false);
+    const job: JobRecord = {
+      id: req.jobid,
+      project: req.project,
+      spider: req.spider,
+      version: req.version,
+      resolved_version: null,
+      settings: req.settings,
+      args: req.args,
+      priority: req.priority,
+      seq: ++this.#seq,
+      state: 'pending',
+      created_time: Date.now(),
+      start_time: null,
+      end_time: null,
+      pid: null,
+      jobdir: this.#config.jobs_dir ? join(this.#config.jobs_dir, req.project, req.spider, req.jobid) : null,
+      exit_code: null,
+      exit_signal: null,
+      finish_reason: null,
+      items_count: 0,
+      pages_count: 0,
+      errors_count: 0,
+      stats: null,
+      message: null,
+      restarts: 0,
+      has_log: false,
+      has_items: false,
+    };
+    this.#byId.set(job.id, job);
+    this.#db.put(job, true);
+    this.#pending.push(job);
+    this.pump();
+    return job;
+  }
+
+  #launch(job: JobRecord): void {
+    const stored = this.#versions.get(job.project, job.version);
+    if (!stored) {
+      this.#finishNow(job, 'version_not_found', `Job ${job.id} could not start: project ${job.project} has no version ${job.version ?? '(none left)'}`);
+      return;
+    }
+    const paths = jobPaths(this.#config, job);
+    const settings: Record<string, unknown> = { ...job.settings };
+    if (paths.log) settings.LOG_FILE = paths.log;
+    if (paths.items) {
+      mkdirSync(dirname(paths.items), { recursive: true });
+      settings.FEEDS = { ...this.#userFeeds(job), [paths.items]: { format: 'jsonlines' } };
+    }
+    if (job.jobdir) {
+      mkdirSync(dirname(job.jobdir), { recursive: true });
+      settings.JOBDIR = job.jobdir;
+    }
+    job.resolved_version = stored.version;
+    job.state = 'running';
+    job.start_time = Date.now();
+    job.has_log = !!paths.log;
+    job.has_items = !!paths.items;
+    let proc: RunningJob;
+    try {
+      proc = this.#runner.start(
+        {
+          jobId: job.id,
+          project: job.project,
+          spider: job.spider,
+          version: stored.version,
+          bundleFile: join(stored.dir, 'bundle.mjs'),
+          settings,
+          args: job.args,
+          logFile: paths.log,
+          itemsFile: paths.items,
+          jobDir: job.jobdir,
+        },
+        (c) => {
+          job.items_count = c.items;
+          job.pages_count = c.pages;
+          job.errors_count = c.errors;
+        },
+      );
+    } catch (err) {
+      this.#finishNow(job, 'failed', `Job ${job.id} could not start: ${(err as Error).message}`);
+      return;
+    }
+    job.pid = proc.pid;
+    const entry: Running = { job, proc };
+    this.#running.set(job.id, entry);
+    this.#db.put(job);
+    this.#log(`Job ${job.id} started: ${job.project}/${job.spider} version ${stored.version}, pid ${proc.pid}`);
+    void proc.exited.then((exit) => this.#onExit(entry, exit));
+  }
+
+  #userFeeds(job: JobRecord): Record<string, unknown> {
+    const raw = job.settings.FEEDS;
+    if (!raw) return {};
+    try {
+      const v = JSON.parse(raw) as unknown;
+      return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  #finishNow(job: JobRecord, reason: string, message: string): void {
+    Object.assign(job, { state: 'finished', start_time: job.start_time ?? Date.now(), end_time: Date.now(), finish_reason: reason, message });
+    this.#db.put(job);
+    this.#finished.push(job);
+    this.#log(message);
+    this.#prune(job);
+  }
+
+  async #onExit(entry: Running, exit: ExitInfo): Promise<void> {
+    const { job } = entry;
+    if (entry.cancel) entry.cancelResult = await entry.cancel;
+    this.#running.delete(job.id);
+    job.exit_code = exit.code;
+    job.exit_signal = exit.signal;
+    const stats = exit.final?.stats;
+    if (stats && Object.keys(stats).length) {
+      job.stats = stats;
+      const n = (k: string, d: number) => (typeof stats[k] === 'number' ? (stats[k] as number) : d);
+      job.items_count = n('item_scraped_count', job.items_count);
+      job.pages_count = n('response_received_count', job.pages_count);
+      job.errors_count = n('log_count/ERROR', job.errors_count);
+    }
+    if (entry.shuttingDown && job.jobdir) {
+      Object.assign(job, { state: 'pending', pid: null, start_time: null, message: 'stopped by a server shutdown; resumes from its JOBDIR at the next start' });
+      this.#db.put(job);
+      this.#notifyIdle();
+      return;
+    }
+    let reason = exit.final?.finish_reason ?? null;
+    let message: string | null = null;
+    if (entry.cancelResult) {
+      reason ??= 'cancelled';
+      message = describeCancel(job.id, entry.cancelResult);
+    } else if (entry.shuttingDown) {
+      reason ??= 'shutdown';
+      message = `Job ${job.id} was stopped by a server shutdown`;
+    } else if (exit.spawnError) {
+      reason ??= 'failed';
+      message = `Job ${job.id} could not start: ${exit.spawnError}`;
+    } else if (exit.signal) {
+      reason ??= 'failed';
+      message = `Job ${job.id} was killed by ${exit.signal}`;
+    } else if (exit.code !== 0) {
+      reason = exit.final?.finish_reason ?? 'failed';
+      message = `Job ${job.id} exited with code ${exit.code}`;
+    }
+    Object.assign(job, { state: 'finished', end_time: Date.now(), finish_reason: reason ?? 'finished', message });
+    this.#db.put(job);
+    this.#finished.push(job);
+    this.#log(message ?? `Job ${job.id} finished: ${job.finish_reason}, ${job.items_count} items`);
+    this.#prune(job);
+    this.pump();
+    this.#notifyIdle();
+  }
+
+  /** Deletes a finished job's files (log, items, JOBDIR). */
+  #deleteFiles(job: JobRecord): void {
+    const p = jobPaths(this.#config, job);
+    for (const f of [p.log, p.items]) if (f) rmSync(f, { force: true });
+    if (job.jobdir) rmSync(job.jobdir, { recursive: true, force: true });
+    job.has_log = false;
+    job.has_items = false;
+  }
+
+  #forget(job: JobRecord, deleteFiles = true): void {
+    const i = this.#finished.indexOf(job);
+    if (i >= 0) this.#finished.splice(i, 1);
+    this.#byId.delete(job.id);
+    if (deleteFiles) this.#deleteFiles(job);
+    this.#db.delete(job.id);
+  }
+
+  /** finished_to_keep over the whole history; jobs_to_keep files per spider of `just`. */
+  #prune(just: JobRecord): void {
+    while (this.#finished.length > this.#config.finished_to_keep) this.#forget(this.#finished[0]!);
+    const withFiles = this.#finished.filter((j) => j.project === just.project && j.spider === just.spider && (j.has_log || j.has_items || j.jobdir));
+    for (const old of withFiles.slice(0, Math.max(0, withFiles.length - this.#config.jobs_to_keep))) {
+      this.#deleteFiles(old);
+      this.#db.put(old);
+    }
+    this.#db.maybeCompact(() => [...this.#byId.values()]);
+  }
+
+  /**
+   * Cancels a job: a pending one is removed; a running one gets `signal`, then SIGTERM and
+   * SIGKILL after cancel_timeout each. Returns its state before ('pending'/'running'), or
+   * null when it is neither (Scrapyd's `prevstate`).
+   */
+  cancel(id: string, project: string, signal: NodeJS.Signals): JobState | null {
+    const job = this.#byId.get(id);
+    if (!job || job.project !== project) return null;
+    if (job.state === 'pending') {
+      this.#pending.remove(id);
+      this.#held.delete(id);
+      Object.assign(job, { state: 'finished', end_time: Date.now(), start_time: null, finish_reason: 'cancelled', message: `Job ${id} was cancelled before it started` });
+      this.#db.put(job);
+      this.#finished.push(job);
+      this.#prune(job);
+      return 'pending';
+    }
+    if (job.state === 'running') {
+      const entry = this.#running.get(id)!;
+      entry.cancel ??= terminate(entry.proc, signal, this.#config.cancel_timeout);
+      return 'running';
+    }
+    return null;
+  }
+
+  /** Marks a project's pending jobs finished (`project_deleted`); running ones go on with the code they loaded. */
+  dropProject(project: string): void {
+    for (const job of this.#pending.removeProject(project)) {
+      Object.assign(job, { state: 'finished', end_time: Date.now(), finish_reason: 'project_deleted', message: `Project ${project} was deleted before job ${job.id} started` });
+      this.#db.put(job);
+      this.#finished.push(job);
+    }
+  }
+
+  get(id: string): JobRecord | undefined {
+    return this.#byId.get(id);
+  }
+
+  counts(): { pending: number; running: number; finished: number } {
+    return { pending: this.#pending.size, running: this.#running.size, finished: this.#finished.length };
+  }
+
+  /** Jobs by state, optionally of one project: pending in run order, running by start, finished oldest first. */
+  list(project?: string): { pending: JobRecord[]; running: JobRecord[]; finished: JobRecord[] } {
+    const keep = (j: JobRecord) => project === undefined || j.project === project;
+    return {
+      pending: this.#pending.list().filter(keep),
+      running: [...this.#running.values()].map((r) => r.job).filter(keep),
+      finished: this.#finished.filter(keep),
+    };
+  }
+
+  /** Projects that have jobs (so listjobs/status accept a project whose versions were deleted). */
+  hasJobs(project: string): boolean {
+    for (const j of this.#byId.values()) if (j.project === project) return true;
+    return false;
+  }
+
+  #notifyIdle(): void {
+    if (this.#running.size === 0) for (const fn of this.#idle) fn();
+  }
+
+  /**
+   * Stops starting jobs, asks running ones to stop (SIGINT, then TERM/KILL after
+   * cancel_timeout) and waits for them. Pending jobs stay persisted; jobs with a JOBDIR go
+   * back to pending to resume at the next start.
+   */
+  async shutdown(): Promise<void> {
+    this.#accepting = false;
+    for (const entry of this.#running.values()) {
+      entry.shuttingDown = true;
+      void terminate(entry.proc, 'SIGINT', this.#config.cancel_timeout);
+    }
+    if (this.#running.size > 0) await new Promise<void>((resolve) => this.#idle.add(resolve));
+    this.#db.close();
+  }
+}

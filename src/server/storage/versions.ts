@@ -1,0 +1,172 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isSafeName } from '../names.js';
+import { sortVersions } from '../version-order.js';
+import { DEFAULT_EXTRACT_LIMITS, extractBundle, type ExtractLimits } from './extract.js';
+import type { BundleManifest } from './manifest-check.js';
+
+/** One deployed version of a project, unpacked at `dir` (eggs_dir/PROJECT/VERSION). */
+export interface StoredVersion {
+  project: string;
+  version: string;
+  dir: string;
+  manifest: BundleManifest;
+  /** ms since epoch. */
+  uploadedAt: number;
+}
+
+/**
+ * Project versions on disk: eggs_dir/PROJECT/VERSION/{manifest.json,bundle.mjs,bundle.mjs.map}.
+ * The folder tree is the database: a version appears by one atomic rename, so a crash or a
+ * bad upload never leaves a half version visible. An in-memory index answers list calls.
+ */
+export class VersionStore {
+  readonly #root: string;
+  readonly #tmp: string;
+  readonly #limits: ExtractLimits;
+  readonly #index = new Map<string, Map<string, StoredVersion>>();
+  readonly #sorted = new Map<string, string[]>();
+  /** Per-project chain so two uploads to one project do not interleave their renames. */
+  readonly #locks = new Map<string, Promise<unknown>>();
+
+  constructor(eggsDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS) {
+    this.#root = eggsDir;
+    this.#tmp = join(eggsDir, '.tmp');
+    this.#limits = limits;
+    mkdirSync(eggsDir, { recursive: true, mode: 0o700 });
+    rmSync(this.#tmp, { recursive: true, force: true }); // leftovers of uploads cut short by a crash
+    mkdirSync(this.#tmp, { mode: 0o700 });
+    this.#scan();
+  }
+
+  #scan(): void {
+    for (const project of readdirSync(this.#root)) {
+      if (!isSafeName(project)) continue;
+      let versions: string[];
+      try {
+        versions = readdirSync(join(this.#root, project));
+      } catch {
+        continue;
+      }
+      for (const version of versions) {
+        if (!isSafeName(version)) continue;
+        const stored = this.#read(project, version);
+        if (stored) this.#add(stored);
+      }
+    }
+  }
+
+  #read(project: string, version: string): StoredVersion | undefined {
+    const dir = join(this.#root, project, version);
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
+      return { project, version, dir, manifest, uploadedAt: statSync(join(dir, 'manifest.json')).mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  #add(v: StoredVersion): void {
+    let m = this.#index.get(v.project);
+    if (!m) this.#index.set(v.project, (m = new Map()));
+    m.set(v.version, v);
+    this.#sorted.delete(v.project);
+  }
+
+  /** Project names, sorted. */
+  projects(): string[] {
+    return [...this.#index.keys()].sort();
+  }
+
+  hasProject(project: string): boolean {
+    return this.#index.has(project);
+  }
+
+  /** A project's versions, ascending, latest last (PEP 440 or natural order). */
+  versions(project: string): string[] {
+    let s = this.#sorted.get(project);
+    if (!s) {
+      s = sortVersions([...(this.#index.get(project)?.keys() ?? [])]);
+      this.#sorted.set(project, s);
+    }
+    return s;
+  }
+
+  /** The given version, or the latest when `version` is absent. */
+  get(project: string, version?: string | null): StoredVersion | undefined {
+    const m = this.#index.get(project);
+    if (!m) return undefined;
+    if (version) return m.get(version);
+    const all = this.versions(project);
+    return all.length ? m.get(all[all.length - 1]!) : undefined;
+  }
+
+  #locked<T>(project: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.#locks.get(project) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.#locks.set(project, settled);
+    void settled.then(() => {
+      if (this.#locks.get(project) === settled) this.#locks.delete(project);
+    });
+    return next;
+  }
+
+  /**
+   * Unpacks and checks `packed` in a private temp folder, then renames it to
+   * eggs_dir/PROJECT/VERSION (replacing an earlier upload of the same version). On any error
+   * the temp folder is removed and the project's versions are as before.
+   */
+  put(project: string, version: string, packed: Buffer): Promise<StoredVersion> {
+    return this.#locked(project, async () => {
+      const work = mkdtempSync(join(this.#tmp, 'upload-'));
+      try {
+        await extractBundle(packed, work, this.#limits);
+        const dir = join(this.#root, project, version);
+        mkdirSync(join(this.#root, project), { recursive: true, mode: 0o700 });
+        let old: string | undefined;
+        try {
+          old = mkdtempSync(join(this.#tmp, 'old-'));
+          renameSync(dir, join(old, 'v'));
+        } catch {
+          // no earlier upload of this version
+        }
+        renameSync(work, dir);
+        if (old) rmSync(old, { recursive: true, force: true });
+        const stored = this.#read(project, version)!;
+        this.#add(stored);
+        return stored;
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    });
+  }
+
+  /**
+   * Deletes one version, or the whole project when `version` is absent; a project left with
+   * no version is deleted too. Returns false when there was nothing to delete.
+   */
+  delete(project: string, version?: string): boolean {
+    const m = this.#index.get(project);
+    if (!m) return false;
+    if (version !== undefined) {
+      if (!m.has(version)) return false;
+      const trash = mkdtempSync(join(this.#tmp, 'del-'));
+      renameSync(join(this.#root, project, version), join(trash, 'v'));
+      m.delete(version);
+      this.#sorted.delete(project);
+      rmSync(trash, { recursive: true, force: true });
+      if (m.size > 0) return true;
+    }
+    const trash = mkdtempSync(join(this.#tmp, 'del-'));
+    try {
+      renameSync(join(this.#root, project), join(trash, 'p'));
+    } catch {
+      // already gone
+    }
+    this.#index.delete(project);
+    this.#sorted.delete(project);
+    rmSync(trash, { recursive: true, force: true });
+    return true;
+  }
+}

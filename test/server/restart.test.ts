@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import type { ServerConfig } from '../../src/server/config.js';
+import { client, makeBundle, startTestServer, tempDir, testConfig, waitFor } from './helpers.js';
+
+const RUN_SERVER = fileURLToPath(new URL('./fixtures/run-server.ts', import.meta.url));
+
+/** A server in a child process, to be killed with SIGKILL. */
+async function processServer(config: ServerConfig): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', RUN_SERVER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { proc, url };
+}
+
+function kill9(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill('SIGKILL');
+  });
+}
+
+const pidGone = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
+describe('restart safety', { timeout: 120_000 }, () => {
+  it('after kill -9: finished still listed, pending still runs, running reported interrupted', async () => {
+    const dir = tempDir();
+    const config = testConfig(dir, { max_proc: 1 });
+    const { proc, url } = await processServer(config);
+    try {
+      const c = client(url);
+      await c.upload('demo', '1', await makeBundle());
+      await c.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'done1', items: '1' });
+      await waitFor(async () => (await c.get('/status.json', { job: 'done1' })).body.currstate === 'finished', 'done1');
+      await c.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'run1', mode: 'hang' });
+      await c.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'pend1', items: '2', priority: '3' });
+      await c.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'pend2', items: '1' });
+      const running = await waitFor(async () => (await c.get('/listjobs.json')).body.running[0], 'run1 running');
+      await kill9(proc);
+      await waitFor(() => pidGone(running.pid), 'the orphaned job to stop once its server is gone');
+      const t = await startTestServer({ max_proc: 1 }, { dir });
+      try {
+        const r1 = (await t.get('/job.json', { job: 'run1' })).body.job;
+        assert.equal(r1.state, 'finished');
+        assert.equal(r1.finish_reason, 'interrupted');
+        assert.match(r1.message, /The server stopped while job run1 was running/);
+        await t.waitFor(async () => (await t.get('/daemonstatus.json')).body.finished === 4, 'the pending jobs to run');
+        const finished = (await t.get('/listjobs.json')).body.finished.map((j: { id: string }) => j.id);
+        assert.deepEqual(finished, ['done1', 'run1', 'pend1', 'pend2']);
+        assert.deepEqual((await t.get('/listversions.json', { project: 'demo' })).body.versions, ['1']);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('after kill -9: a job with a JOBDIR resumes where it stopped', async () => {
+    const dir = tempDir();
+    const config = testConfig(dir, { jobs_dir: `${dir}/jobs` });
+    const { proc, url } = await processServer(config);
+    try {
+      const c = client(url);
+      await c.upload('demo', '1', await makeBundle());
+      await c.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'res', items: '20', interval: '40' });
+      await waitFor(async () => (await c.get('/job.json', { job: 'res' })).body.job.items_count >= 3, 'some progress');
+      await kill9(proc);
+      const t = await startTestServer({ jobs_dir: `${dir}/jobs` }, { dir });
+      try {
+        const done = await t.waitFor(async () => {
+          const j = (await t.get('/job.json', { job: 'res' })).body.job;
+          return j.state === 'finished' && j;
+        }, 'the resumed job to finish');
+        assert.equal(done.restarts, 1);
+        assert.equal(done.finish_reason, 'finished');
+        assert.equal(done.items_count, 20);
+        assert.equal(done.jobdir, `${dir}/jobs/demo/alpha/res`);
+        const items = readFileSync(`${dir}/items/demo/alpha/res.jl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).n);
+        assert.deepEqual(items, Array.from({ length: 20 }, (_, i) => i + 1), 'no item lost or repeated across the restart');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('graceful shutdown leaves pending jobs persisted and puts JOBDIR jobs back to pending', async () => {
+    const dir = tempDir();
+    let t = await startTestServer({ max_proc: 1, jobs_dir: `${dir}/jobs` }, { dir });
+    await t.upload('demo', '1', await makeBundle());
+    await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'long', mode: 'hang' });
+    await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'next', items: '1' });
+    await t.waitFor(async () => (await t.get('/job.json', { job: 'long' })).body.job.items_count > 0, 'long to run');
+    await t.close(true);
+    t = await startTestServer({ max_proc: 1, jobs_dir: `${dir}/jobs` }, { dir });
+    try {
+      const l = (await t.get('/listjobs.json')).body;
+      assert.deepEqual([...l.running, ...l.pending].map((j: { id: string }) => j.id), ['long', 'next']);
+      await t.post('/cancel.json', { project: 'demo', job: 'long' });
+      await t.waitFor(async () => (await t.get('/status.json', { job: 'next' })).body.currstate === 'finished', 'next to run');
+    } finally {
+      await t.close();
+    }
+  });
+});
