@@ -66,13 +66,24 @@ export function scanFile(path: string, magic: string, mayBeTorn: boolean, onReco
       }
     }
     if (bad) {
-      if (mayBeTorn && size - off <= MAX_WRITE_BYTES + (len > MAX_WRITE_BYTES ? len + RECORD_HEADER_BYTES : 0)) return truncateTo(path, off, size, false);
-      throw new JobdirCorruptError(path, `${bad} (not at the end of the file, so not a torn write)`);
+      // A torn write leaves garbage only at the very end: a valid record after the bad one
+      // means damage in the middle, which is never dropped silently.
+      const next = off + RECORD_HEADER_BYTES + len;
+      const torn = mayBeTorn && !(len > 0 && next < size && validRecordAt(data, next)) && size - off <= MAX_WRITE_BYTES + (len > MAX_WRITE_BYTES ? len + RECORD_HEADER_BYTES : 0);
+      if (torn) return truncateTo(path, off, size, false);
+      throw new JobdirCorruptError(path, `${bad}, and it is not a torn write at the end of the job's last file`);
     }
     onRecord(data.subarray(off + RECORD_HEADER_BYTES, off + RECORD_HEADER_BYTES + len), off);
     off += RECORD_HEADER_BYTES + len;
   }
   return { validEnd: size, tornBytes: 0, size };
+}
+
+function validRecordAt(data: Buffer, off: number): boolean {
+  if (data.length - off < RECORD_HEADER_BYTES) return false;
+  const len = data.readUInt32LE(off);
+  if (len === 0 || off + RECORD_HEADER_BYTES + len > data.length) return false;
+  return crc32(data.subarray(off + RECORD_HEADER_BYTES, off + RECORD_HEADER_BYTES + len)) === data.readUInt32LE(off + 4);
 }
 
 function truncateTo(path: string, end: number, size: number, headerless: boolean): ScanResult {
