@@ -93,7 +93,6 @@ export class DiskStore {
   /** Loads the job's log (once): scans every segment and `seen.bin`, drops a torn tail with a warning. */
   open(): void {
     if (this.#opened) return;
-    this.#opened = true;
     const { paths } = this.#o;
     const segs = existsSync(paths.queue)
       ? readdirSync(paths.queue)
@@ -139,6 +138,7 @@ export class DiskStore {
     }
     this.loaded.pending = this.#pending;
     this.loaded.seen = this.seen.size;
+    this.#opened = true;
   }
 
   /** The JOBDIR. */
