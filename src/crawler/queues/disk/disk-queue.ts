@@ -1,5 +1,4 @@
 import { SerializationError } from '../../errors.js';
-import { requestFingerprint } from '../../fingerprint.js';
 import type { Request } from '../../http/request.js';
 import type { Logger } from '../../logger.js';
 import type { Spider } from '../../spider.js';
@@ -79,7 +78,7 @@ export class DiskQueue implements RequestQueue, StartTracker {
       this.#memory.push(request);
       return;
     }
-    this.#store.push(json, request.priority, request.dontFilter ? null : requestFingerprint(request));
+    this.#store.push(json, request.priority, !request.dontFilter);
   }
 
   pop(): Request | null {

@@ -1,9 +1,10 @@
-import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Request, type RequestJSON } from '../../http/request.js';
 import { JobdirCorruptError } from '../../jobdir/errors.js';
 import { SEGMENT_RE, segmentName, type JobdirPaths } from '../../jobdir/layout.js';
 import type { Logger } from '../../logger.js';
+import { requestFingerprint } from '../../fingerprint.js';
 import { FingerprintSet, fingerprintPrefix } from './fingerprint-set.js';
 import { IdDeque } from './id-deque.js';
 import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile } from './record-log.js';
@@ -11,7 +12,7 @@ import { RecordTable } from './record-table.js';
 
 const QUEUE_MAGIC = 'TSCQ';
 const SEEN_MAGIC = 'TSCS';
-const PUSH_FIXED = 18;
+const PUSH_FIXED = 10;
 /** Write buffered pushes once this many bytes wait (no fsync: a crash keeps what reached the OS). */
 const WRITE_AT = 1024 * 1024;
 /** Write buffered fingerprints once this many wait (after syncing the pushes they belong to). */
@@ -75,6 +76,8 @@ export class DiskStore {
   #seenPairs = new Uint32Array(2 * 4096);
   #seenCount = 0;
   #acks: number[] = [];
+  /** While scanning: filtered pushes after the last commit record. */
+  #uncommitted: number[] = [];
   #start: StartProgress = { consumed: 0, done: false };
   #durableStart: StartProgress = { consumed: 0, done: false };
   #startDirty = false;
@@ -94,6 +97,7 @@ export class DiskStore {
   open(): void {
     if (this.#opened) return;
     const { paths } = this.#o;
+    mkdirSync(paths.queue, { recursive: true });
     const segs = existsSync(paths.queue)
       ? readdirSync(paths.queue)
           .map((n) => SEGMENT_RE.exec(n))
@@ -136,6 +140,12 @@ export class DiskStore {
       writeAll(this.#seenFd, fileHeader(SEEN_MAGIC));
       fsyncSync(this.#seenFd);
     }
+    // Pushes after the last commit may lack their fingerprint in seen.bin (a crash between the
+    // two writes): take it from the stored request, so a replayed parent cannot enqueue it twice.
+    for (const id of this.#uncommitted) {
+      if (this.#table.get(id)) this.seenBefore(requestFingerprint(decodeRequest(this.#readJson(id), null)));
+    }
+    this.#uncommitted = [];
     this.loaded.pending = this.#pending;
     this.loaded.seen = this.seen.size;
     this.#opened = true;
@@ -164,8 +174,11 @@ export class DiskStore {
     return false;
   }
 
-  /** Appends a push record; returns the request's id. `json` is the compact request JSON. */
-  push(json: string, priority: number, fp: string | null): number {
+  /**
+   * Appends a push record; returns the request's id. `json` is the compact request JSON;
+   * `filtered` when its fingerprint went through `seenBefore` (not dontFilter).
+   */
+  push(json: string, priority: number, filtered: boolean): number {
     const id = this.#nextId++;
     if (id > 0xffffffff) throw new RangeError('More than 2^32 requests in one job');
     const out = this.#out;
@@ -175,14 +188,9 @@ export class DiskStore {
     const b = out.buf;
     let p = start + RECORD_HEADER_BYTES;
     b[p] = RecordType.Push;
-    let hi = 0;
-    let lo = 0;
-    if (fp !== null) [hi, lo] = fingerprintPrefix(fp);
-    b[p + 1] = fp !== null ? 1 : 0;
+    b[p + 1] = filtered ? 1 : 0;
     b.writeUInt32LE(id, p + 2);
     b.writeInt32LE(priority | 0, p + 6);
-    b.writeUInt32LE(hi, p + 10);
-    b.writeUInt32LE(lo, p + 14);
     p += PUSH_FIXED;
     p += b.write(json, p, 'utf8');
     out.len = p;
@@ -304,15 +312,20 @@ export class DiskStore {
       }
     }
     // Pushes first, then acks and progress: an ack never precedes the pushes of its outputs.
-    if (acks.length) this.#appendAcks(acks);
-    if (startDirty) this.#appendStart(start);
+    // Pushes, then their fingerprints, then acks: on disk, a fingerprint never precedes its
+    // push, and an ack never precedes the fingerprints of its request's outputs.
     this.#writeOut();
     const seen = this.#takeSeen();
-    await datasync(this.#headFd);
     if (seen) {
+      await datasync(this.#headFd);
       writeAll(this.#seenFd, seen);
       await datasync(this.#seenFd);
     }
+    if (acks.length) this.#appendAcks(acks);
+    if (startDirty) this.#appendStart(start);
+    this.#appendCommit();
+    this.#writeOut();
+    await datasync(this.#headFd);
     if (startDirty) this.#durableStart = { ...start };
     for (const id of acks) this.#forget(id);
     this.#collectSegments();
@@ -324,10 +337,13 @@ export class DiskStore {
         const id = p.readUInt32LE(2);
         this.#table.set(id, seg, off, p.length + RECORD_HEADER_BYTES, p.readInt32LE(6));
         this.#segLive.set(seg, (this.#segLive.get(seg) ?? 0) + 1);
-        if (p[1] === 1) this.seen.add(p.readUInt32LE(10), p.readUInt32LE(14));
+        if (p[1] === 1) this.#uncommitted.push(id);
         if (id >= this.#nextId) this.#nextId = id + 1;
         return;
       }
+      case RecordType.Commit:
+        this.#uncommitted = [];
+        return;
       case RecordType.Ack:
         for (let i = 1; i + 4 <= p.length; i += 4) this.#forget(p.readUInt32LE(i));
         return;
@@ -425,6 +441,15 @@ export class DiskStore {
       out.len = p;
       out.seal(start);
     }
+  }
+
+  #appendCommit(): void {
+    const out = this.#out;
+    out.reserve(RECORD_HEADER_BYTES + 1);
+    const start = out.len;
+    out.buf[start + RECORD_HEADER_BYTES] = RecordType.Commit;
+    out.len = start + RECORD_HEADER_BYTES + 1;
+    out.seal(start);
   }
 
   #appendStart(s: StartProgress): void {
@@ -538,8 +563,8 @@ export function encodeRequest(json: RequestJSON): string {
   return JSON.stringify(o);
 }
 
-/** Rebuilds a request from `encodeRequest` output. */
-export function decodeRequest(text: string, spider: object): Request {
+/** Rebuilds a request from `encodeRequest` output (`spider` null: without callbacks, for its fingerprint). */
+export function decodeRequest(text: string, spider: object | null): Request {
   const o = JSON.parse(text) as Partial<RequestJSON> & { url: string };
   const json: RequestJSON = {
     url: o.url,
@@ -550,12 +575,12 @@ export function decodeRequest(text: string, spider: object): Request {
     meta: o.meta ?? {},
     priority: o.priority ?? 0,
     dontFilter: o.dontFilter ?? false,
-    callback: o.callback ?? null,
-    errback: o.errback ?? null,
+    callback: spider ? (o.callback ?? null) : null,
+    errback: spider ? (o.errback ?? null) : null,
     cbKwargs: o.cbKwargs ?? {},
     flags: o.flags ?? [],
   };
   if (o.bodyEncoding) json.bodyEncoding = o.bodyEncoding;
   if (o.kind) json.kind = o.kind;
-  return Request.fromJSON(json, spider);
+  return Request.fromJSON(json, spider ?? undefined);
 }

@@ -18,6 +18,8 @@ export const enum RecordType {
   Ack = 2,
   Start = 3,
   Seen = 4,
+  /** Ends a commit: every push before it has its fingerprint in `seen.bin`. */
+  Commit = 5,
 }
 
 export function fileHeader(magic: string): Buffer {
