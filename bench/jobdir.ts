@@ -37,6 +37,7 @@ function makeRequest(i: number): Request {
   return new Request(`http://shop.example/product/${i}?ref=${i % 97}`, { callback: 'parseProduct', priority: i % 3 === 0 ? 1 : 0 });
 }
 
+const baseRss = process.memoryUsage.rss();
 let peak = 0;
 const sample = () => (peak = Math.max(peak, process.memoryUsage.rss()));
 
@@ -128,6 +129,8 @@ async function main() {
       diskEnqueueSeconds: +disk.enqueueSeconds!.toFixed(2),
       diskDrainSeconds: +disk.drainSeconds!.toFixed(2),
       diskPeakRssMb: Math.round(disk.peakRssMb!),
+      /** RSS of the same process before the frontier (node + tsx + modules). */
+      diskBaseRssMb: Math.round(disk.baseRssMb!),
       memoryPeakRssMb: Math.round(mem.peakRssMb!),
       resumeFirstRequestSeconds: +resume.firstRequestSeconds!.toFixed(3),
       resumePeakRssMb: Math.round(resume.peakRssMb!),
@@ -144,13 +147,13 @@ async function main() {
 
 if (mode === 'memory') {
   const r = await frontier(Number(rest[0]), new MemoryQueue(), new MemoryDupeFilter());
-  console.log(JSON.stringify({ ...r, peakRssMb: peak / 1e6 }));
+  console.log(JSON.stringify({ ...r, peakRssMb: peak / 1e6, baseRssMb: baseRss / 1e6 }));
 } else if (mode === 'disk') {
   const d = diskBackend(join(rest[1]!, 'drain'));
   d.queue.open(spider);
   const r = await frontier(Number(rest[0]), d.queue, d.dupefilter);
   await d.queue.close('finished');
-  console.log(JSON.stringify({ ...r, peakRssMb: peak / 1e6 }));
+  console.log(JSON.stringify({ ...r, peakRssMb: peak / 1e6, baseRssMb: baseRss / 1e6 }));
 } else if (mode === 'resume') {
   // Build a paused JOBDIR of n pending requests, then reopen it in a fresh store.
   const n = Number(rest[0]);
@@ -170,7 +173,7 @@ if (mode === 'memory') {
   sample();
   if (!first || again.queue.size() !== n - 1 || again.dupefilter.size() !== n) throw new Error(`resume lost requests: ${again.queue.size()} pending, ${again.dupefilter.size()} seen`);
   await again.queue.close('shutdown');
-  console.log(JSON.stringify({ firstRequestSeconds, peakRssMb: peak / 1e6 }));
+  console.log(JSON.stringify({ firstRequestSeconds, peakRssMb: peak / 1e6, baseRssMb: baseRss / 1e6 }));
 } else if (mode === 'crawl') {
   console.log(JSON.stringify(await crawlOnce(rest[0]!, rest[1] === 'jobdir' ? 'job' : null)));
 } else {

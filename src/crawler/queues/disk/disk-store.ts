@@ -120,10 +120,7 @@ export class DiskStore {
       this.#warnTorn(path, r.tornBytes);
       if (k === segs.length - 1) this.#headWritten = r.validEnd;
     }
-    for (const id of this.#table.ids()) {
-      const e = this.#table.get(id)!;
-      this.#enqueueId(id, e.chunk.prio[e.i]!);
-    }
+    this.#table.forEach((id, prio) => this.#enqueueId(id, prio));
     this.#durableStart = { ...this.#start };
     this.#head = segs.length ? segs[segs.length - 1]! : 1;
     this.#headFd = openSync(join(paths.queue, segmentName(this.#head)), 'a+');

@@ -62,11 +62,11 @@ export class RecordTable {
     return c.seg[i]!;
   }
 
-  /** Live ids in ascending order. */
-  *ids(): Generator<number> {
+  /** Calls `fn(id, priority)` for each live id, in ascending order. */
+  forEach(fn: (id: number, priority: number) => void): void {
     for (const key of [...this.#chunks.keys()].sort((a, b) => a - b)) {
       const c = this.#chunks.get(key)!;
-      for (let i = 0; i < CHUNK; i++) if (c.len[i] !== 0) yield key * CHUNK + i;
+      for (let i = 0; i < CHUNK; i++) if (c.len[i] !== 0) fn(key * CHUNK + i, c.prio[i]!);
     }
   }
 }
