@@ -23,10 +23,10 @@ export interface CrawlBenchResult {
   ratioToLimit: number;
 }
 
-const child = fileURLToPath(new URL('./crawl-child.ts', import.meta.url));
+const child = fileURLToPath(new URL('./crawl-child.mjs', import.meta.url));
 
 function run(mode: string, origin: string, products: number, nodeFlags: string[] = []): Record<string, number> {
-  const r = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', child, mode, origin, String(products)], {
+  const r = spawnSync(process.execPath, [...nodeFlags, child, mode, origin, String(products)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     timeout: 30 * 60_000,

@@ -109,3 +109,25 @@ export { startServer, type ServerOptions, type TscrapyServer } from './server/se
 export { loadServerConfig, defaultServerConfig, type ServerConfig, type LoadConfigOptions } from './server/config.js';
 export { ServerConfigError, ApiError, BundleRejectedError } from './server/errors.js';
 export type { JobRunner, JobSpec, RunningJob } from './server/launcher/types.js';
+// Generic spiders (src/spiders).
+export {
+  CrawlSpider,
+  Rule,
+  type RuleOptions,
+  type ProcessLinks,
+  type ProcessRequest,
+  SitemapSpider,
+  type SitemapRule,
+  XMLFeedSpider,
+  type FeedIterator,
+  CSVFeedSpider,
+  parseSitemap,
+  sitemapUrlsFromRobots,
+  SitemapTooLargeError,
+  type Sitemap,
+  type SitemapEntry,
+  parseCsv,
+  type CsvOptions,
+  type SpiderOutput,
+  type OutputCallback,
+} from './spiders/index.js';

@@ -27,6 +27,10 @@ export interface EngineStatus {
   inFlight: number;
   pending: number;
   scraping: boolean;
+  /** Bytes of responses and items the scraper holds (budget: SCRAPER_SLOT_MAX_ACTIVE_SIZE). */
+  scraperBytes: number;
+  /** Items in the pipelines. */
+  itemsInProgress: number;
   /** Why no new request is being started now, or null. */
   holdingBack: string | null;
 }
@@ -67,13 +71,15 @@ export class Engine {
   async run(): Promise<string> {
     const { spider, spidermw } = this.#p;
     this.#running = true;
+    // A worker joining a shared (Redis) crawl that another worker seeded takes requests from the queue only.
     // A resumed JOBDIR job does not replay start requests it already recorded (no page twice):
     // start() must then yield the same sequence on every run.
     const progress = this.#p.scheduler.startProgress();
     if (progress?.done) this.#startDone = true;
     else {
       this.#startSkip = this.#startConsumed = progress?.consumed ?? 0;
-      this.#start = spidermw.wrapStart(spider.start(), spider)[Symbol.asyncIterator]();
+      const start = this.#p.scheduler.seedsStart() ? spider.start() : noStartRequests();
+      this.#start = spidermw.wrapStart(start, spider)[Symbol.asyncIterator]();
     }
     // A slow or stalled remote queue never looks idle: re-check regularly, like Scrapy's heartbeat.
     this.#heartbeat = setInterval(() => this.kick(), 1000);
@@ -122,6 +128,8 @@ export class Engine {
       inFlight: this.#inFlight,
       pending: this.#p.scheduler.pending,
       scraping: !this.#p.scraper.idle,
+      scraperBytes: this.#p.scraper.activeSize,
+      itemsInProgress: this.#p.scraper.activeItems,
       holdingBack: this.#running ? this.#backoutReason() : null,
     };
   }
@@ -313,3 +321,5 @@ export class Engine {
     this.#resolveFinished();
   }
 }
+
+async function* noStartRequests(): AsyncGenerator<never> {}

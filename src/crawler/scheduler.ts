@@ -16,6 +16,10 @@ export interface SchedulerOptions {
   kind?: string;
   /** Log every filtered duplicate, not only the first. */
   debugDupes?: boolean;
+  /** Dedup + store in one atomic step (shared backends); replaces dupefilter-then-push. */
+  enqueueUnique?: (request: Request, fingerprint: string) => Promise<boolean>;
+  /** False when another worker of a shared crawl already fed the start requests. */
+  seedsStart?: () => boolean;
 }
 
 /**
@@ -29,6 +33,8 @@ export class Scheduler {
   readonly #logger: Logger;
   readonly #kind: string;
   readonly #debugDupes: boolean;
+  readonly #enqueueUnique: SchedulerOptions['enqueueUnique'];
+  readonly #seedsStart: SchedulerOptions['seedsStart'];
   #loggedDupe = false;
 
   constructor(options: SchedulerOptions) {
@@ -38,6 +44,8 @@ export class Scheduler {
     this.#logger = options.logger;
     this.#kind = options.kind ?? 'memory';
     this.#debugDupes = options.debugDupes ?? false;
+    this.#enqueueUnique = options.enqueueUnique;
+    this.#seedsStart = options.seedsStart;
   }
 
   static async fromCrawler(crawler: CrawlerContext): Promise<Scheduler> {
@@ -60,14 +68,19 @@ export class Scheduler {
    * the backend cannot store it (the engine reports that as `requestDropped`).
    */
   async enqueue(request: Request): Promise<boolean> {
-    if (!request.dontFilter) {
+    if (!request.dontFilter && this.#enqueueUnique) {
+      if (!(await this.#enqueueUnique(request, requestFingerprint(request)))) {
+        this.#logDupe(request);
+        return false;
+      }
+    } else if (!request.dontFilter) {
       const seen = this.#dupefilter.seen(requestFingerprint(request));
       if (seen === true || (seen !== false && (await seen))) {
         this.#logDupe(request);
         return false;
       }
     }
-    await this.#queue.push(request);
+    if (request.dontFilter || !this.#enqueueUnique) await this.#queue.push(request);
     this.#stats.incValue('scheduler/enqueued');
     this.#stats.incValue(`scheduler/enqueued/${this.#kind}`);
     return true;
@@ -97,6 +110,11 @@ export class Scheduler {
   /** Records that `consumed` start() outputs are enqueued (and `done` when start() is exhausted). */
   markStart(consumed: number, done: boolean): void {
     if (isStartTracker(this.#queue)) this.#queue.markStart(consumed, done);
+  }
+
+  /** Whether this crawler feeds `spider.start()`: false for a worker joining a shared crawl already seeded. */
+  seedsStart(): boolean {
+    return this.#seedsStart?.() ?? true;
   }
 
   hasPending(): boolean {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { create as tarCreate } from 'tar';
 import { defaultServerConfig, type ServerConfig } from '../../src/server/config.js';
-import { canonicalJson } from '../../src/server/storage/manifest-check.js';
+import { canonicalJson } from '../../src/project/manifest.js';
 import { startServer, type ServerOptions, type TscrapyServer } from '../../src/server/server.js';
 
 export const FIXTURE_CHILD = fileURLToPath(new URL('./fixtures/job-child.mjs', import.meta.url));

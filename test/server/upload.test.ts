@@ -66,9 +66,9 @@ describe('addversion.json upload safety', { timeout: 60_000 }, () => {
 
   it('refuses bad manifests, hash mismatches and unlisted files', async () => {
     await refused(rawTarGz([rawTarEntry('bundle.mjs', { body: 'x' })]), /no manifest\.json/);
-    await refused(await makeBundle({ mutateManifest: (m) => (m.format = 2) }), /format must be 1/);
-    await refused(await makeBundle({ mutateManifest: (m) => (m.spiders = ['ok', 'added-after-hashing']) }), /sha256 does not match/);
-    await refused(await makeBundle({ mutateManifest: (m) => delete m.files }), /files must map/);
+    await refused(await makeBundle({ mutateManifest: (m) => (m.format = 2) }), /"format" must be 1/);
+    await refused(await makeBundle({ mutateManifest: (m) => (m.spiders = ['ok', 'added-after-hashing']) }), /"sha256" must be the hash of the manifest's other fields/);
+    await refused(await makeBundle({ mutateManifest: (m) => delete m.files }), /"files" must be an object/);
     await refused(await makeBundle({ corruptBundle: true }), /bundle\.mjs does not match its sha256/);
     await refused(await makeBundle({ extraFiles: { 'evil.mjs': 'x' } }), /does not list: evil\.mjs/);
   });

@@ -4,8 +4,10 @@ import { CoreStats } from './core-stats.js';
 import { LogStats } from './log-stats.js';
 import { MemoryUsage } from './memory-usage.js';
 import { SpiderStateExtension } from '../jobdir/spider-state.js';
+import { RedisItemsStream } from './redis-items.js';
 
-export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage, SpiderStateExtension };
+export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage, RedisItemsStream, SpiderStateExtension };
+export { RedisStatsMirror, parseMergedStats } from './redis-stats.js';
 
 /** The built-in extensions by the names used in EXTENSIONS_BASE. */
 export const EXTENSION_COMPONENTS: Record<string, ComponentClass> = {
@@ -13,5 +15,6 @@ export const EXTENSION_COMPONENTS: Record<string, ComponentClass> = {
   MemoryUsage,
   LogStats,
   CloseSpiderExtension,
+  RedisItemsStream,
   SpiderStateExtension,
 };

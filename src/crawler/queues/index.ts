@@ -1,9 +1,12 @@
 import type { CrawlerContext } from '../components.js';
+import { maskUrl } from '../downloader/mask.js';
+import { InvalidArgumentError } from '../errors.js';
 import { JobDir } from '../jobdir/job-dir.js';
 import { createDiskBackend } from './disk/index.js';
 import { MemoryDupeFilter } from './memory-dupefilter.js';
 import { MemoryQueue } from './memory-queue.js';
 import type { DupeFilter, RequestQueue } from './types.js';
+import type { Request } from '../http/request.js';
 
 export type { DupeFilter, RequestQueue } from './types.js';
 export { MemoryQueue } from './memory-queue.js';
@@ -15,6 +18,14 @@ export interface QueueBackend {
   kind: string;
   queue: RequestQueue;
   dupefilter: DupeFilter;
+  /**
+   * Dedup and store in one atomic step, for shared backends where a crash between the two would
+   * lose a request (Redis). Resolves false for a duplicate. When absent the scheduler uses the
+   * dupefilter, then `push`.
+   */
+  enqueueUnique?: (request: Request, fingerprint: string) => Promise<boolean>;
+  /** False when another worker of a shared crawl already fed the start requests. @default () => true */
+  seedsStart?: () => boolean;
 }
 
 /**
@@ -31,6 +42,15 @@ export function isLifo(crawler: CrawlerContext): boolean {
 
 /** The memory backend; JOBDIR and SCHEDULER_URL select the persistent ones. */
 export async function createQueueBackend(crawler: CrawlerContext): Promise<QueueBackend> {
+  const schedulerUrl = crawler.settings.get('SCHEDULER_URL');
+  if (typeof schedulerUrl === 'string' && /^rediss?:/i.test(schedulerUrl.trim())) {
+    // Loaded on demand: crawls without Redis never load the client.
+    const { createRedisBackend } = await import('./redis/index.js');
+    return createRedisBackend(crawler, schedulerUrl);
+  }
+  if (typeof schedulerUrl === 'string' && schedulerUrl.trim() !== '') {
+    throw new InvalidArgumentError(`SCHEDULER_URL must be a redis://host:port/db URL (or unset for memory), got ${JSON.stringify(maskUrl(schedulerUrl))}`);
+  }
   const jobdir = JobDir.forCrawler(crawler);
   if (jobdir) return createDiskBackend(crawler, jobdir, isLifo(crawler));
   return { kind: 'memory', queue: new MemoryQueue({ lifo: isLifo(crawler) }), dupefilter: new MemoryDupeFilter() };

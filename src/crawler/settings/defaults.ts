@@ -46,12 +46,16 @@ export interface DefaultSettings {
   CONCURRENT_REQUESTS: number;
   /** Downloads in flight at once towards one domain (one slot). @default 8 */
   CONCURRENT_REQUESTS_PER_DOMAIN: number;
+  /** Id of a shared (Redis) crawl: workers with the same id share one frontier; default the spider's name. @default null */
+  CRAWL_ID: string | null;
   /** Keep cookies per crawl and send them back. @default true */
   COOKIES_ENABLED: boolean;
   /** Log cookies sent and received. @default false */
   COOKIES_DEBUG: boolean;
   /** Ask for compressed bodies and decode them (HttpCompressionMiddleware). @default true */
   COMPRESSION_ENABLED: boolean;
+  /** Whether CrawlSpider applies its rules (false: only the callbacks run, no links are followed). @default true */
+  CRAWLSPIDER_FOLLOW_LINKS: boolean;
   /** Headers sent with every request unless the request sets them. */
   DEFAULT_REQUEST_HEADERS: Record<string, string>;
   /** Requests deeper than this are dropped (0: no limit). @default 0 */
@@ -110,6 +114,10 @@ export interface DefaultSettings {
   HTTPCACHE_IGNORE_SCHEMES: string[];
   /** Honour proxies from `http_proxy`/`https_proxy`/`no_proxy` and `meta.proxy`. @default true */
   HTTPPROXY_ENABLED: boolean;
+  /** Redis stream key for ITEMS_URL (default `<REDIS_KEY_PREFIX>:<CRAWL_ID>:items`). @default null */
+  ITEMS_KEY: string | null;
+  /** `redis://…`: also push every scraped item to a Redis stream (XADD), for a consumer. @default null */
+  ITEMS_URL: string | null;
   /** Item pipelines: name or class → order. */
   ITEM_PIPELINES: ComponentMap;
   /** Built-in item pipelines (none by default). */
@@ -150,6 +158,20 @@ export interface DefaultSettings {
   REDIRECT_MAX_TIMES: number;
   /** Adjust the priority of redirected requests. @default 2 */
   REDIRECT_PRIORITY_ADJUST: number;
+  /** An idle worker waits at most this many seconds for requests leased by other workers (0: as long as any lease is outstanding). @default 0 */
+  REDIS_IDLE_TIMEOUT: number;
+  /** Namespace of a shared crawl's keys: `<prefix>:<CRAWL_ID>:…`. @default 'tscrapy' */
+  REDIS_KEY_PREFIX: string;
+  /** Seconds without a heartbeat after which a worker's leased requests go back to the queue. @default 30 */
+  REDIS_LEASE_TIMEOUT: number;
+  /** Reconnection attempts (100 ms doubling to 3 s) before a lost Redis fails the crawl. @default 10 */
+  REDIS_MAX_RETRIES: number;
+  /** Keep the frontier and fingerprints in Redis when the crawl finishes (default: the last worker deletes them; stats stay). @default false */
+  REDIS_PERSIST: boolean;
+  /** Requests a worker takes under lease per round trip. @default 8 */
+  REDIS_PREFETCH: number;
+  /** Seconds between flushes of this worker's stats into the crawl's merged stats. @default 1 */
+  REDIS_STATS_INTERVAL: number;
   /** Set Referer on requests made from a response. @default true */
   REFERER_ENABLED: boolean;
   /** Retry failed downloads. @default true */
@@ -207,9 +229,11 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   CONCURRENT_ITEMS: 100,
   CONCURRENT_REQUESTS: 16,
   CONCURRENT_REQUESTS_PER_DOMAIN: 8,
+  CRAWL_ID: null,
   COOKIES_DEBUG: false,
   COOKIES_ENABLED: true,
   COMPRESSION_ENABLED: true,
+  CRAWLSPIDER_FOLLOW_LINKS: true,
   DEFAULT_REQUEST_HEADERS: {
     Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
     'Accept-Language': 'en',
@@ -247,6 +271,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     LogStats: 0,
     CloseSpiderExtension: 0,
     FeedExporter: 0,
+    RedisItemsStream: 0,
     SpiderStateExtension: 0,
   },
   FEED_EXPORT_BATCH_ITEM_COUNT: 0,
@@ -263,6 +288,8 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   HTTPERROR_ALLOW_ALL: false,
   HTTPERROR_ALLOWED_CODES: [],
   HTTPPROXY_ENABLED: true,
+  ITEMS_KEY: null,
+  ITEMS_URL: null,
   ITEM_PIPELINES: {},
   ITEM_PIPELINES_BASE: {},
   JOBDIR: null,
@@ -283,6 +310,13 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   REDIRECT_ENABLED: true,
   REDIRECT_MAX_TIMES: 20,
   REDIRECT_PRIORITY_ADJUST: 2,
+  REDIS_IDLE_TIMEOUT: 0,
+  REDIS_KEY_PREFIX: 'tscrapy',
+  REDIS_LEASE_TIMEOUT: 30,
+  REDIS_MAX_RETRIES: 10,
+  REDIS_PERSIST: false,
+  REDIS_PREFETCH: 8,
+  REDIS_STATS_INTERVAL: 1,
   REFERER_ENABLED: true,
   RETRY_BACKOFF_BASE: 0,
   RETRY_BACKOFF_MAX: 60,

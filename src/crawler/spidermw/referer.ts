@@ -9,7 +9,8 @@ import type { SpiderMiddleware } from './types.js';
  * (no-referrer-when-downgrade): never from https to http, never with credentials or fragment.
  */
 export class RefererMiddleware implements SpiderMiddleware {
-  #lastResponse: Response | null = null;
+  // The URL, not the response: holding a response would keep its parsed DOM alive.
+  #lastUrl: string | null = null;
   #lastReferer: string | null = null;
 
   static fromCrawler(crawler: CrawlerContext): RefererMiddleware {
@@ -26,7 +27,7 @@ export class RefererMiddleware implements SpiderMiddleware {
 
   /** One computation per response, however many links it yields. */
   #refererOf(response: Response): string | null {
-    if (this.#lastResponse === response) return this.#lastReferer;
+    if (this.#lastUrl === response.url) return this.#lastReferer;
     let referer: string | null = null;
     if (response.url.startsWith('http')) {
       const u = new URL(response.url);
@@ -35,7 +36,7 @@ export class RefererMiddleware implements SpiderMiddleware {
       u.password = '';
       referer = u.href;
     }
-    this.#lastResponse = response;
+    this.#lastUrl = response.url;
     this.#lastReferer = referer;
     return referer;
   }

@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { x as tarExtract, type ReadEntry } from 'tar';
 import { BundleRejectedError } from '../errors.js';
-import { checkManifest, type BundleManifest } from './manifest-check.js';
+import { BundleFormatError, validateManifest, type Manifest as BundleManifest } from '../../project/manifest.js';
 
 /** Limits on what one uploaded bundle may unpack to. */
 export interface ExtractLimits {
@@ -120,7 +120,13 @@ function verifyContents(dir: string): BundleManifest {
   } catch (err) {
     throw new BundleRejectedError(`manifest.json is not valid JSON: ${(err as Error).message}`);
   }
-  const manifest = checkManifest(raw);
+  let manifest: BundleManifest;
+  try {
+    manifest = validateManifest(raw);
+  } catch (err) {
+    if (err instanceof BundleFormatError) throw new BundleRejectedError(err.message);
+    throw err;
+  }
   for (const [name, expected] of Object.entries(manifest.files)) {
     if (!files.includes(name)) throw new BundleRejectedError(`egg lacks ${name}, which manifest.json lists`);
     const actual = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isSafeName } from '../names.js';
 import { sortVersions } from '../version-order.js';
 import { DEFAULT_EXTRACT_LIMITS, extractBundle, type ExtractLimits } from './extract.js';
-import type { BundleManifest } from './manifest-check.js';
+import type { Manifest as BundleManifest } from '../../project/manifest.js';
 
 /** One deployed version of a project, unpacked at `dir` (eggs_dir/PROJECT/VERSION). */
 export interface StoredVersion {

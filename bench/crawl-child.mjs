@@ -1,28 +1,27 @@
 // One measurement of bench/crawl.ts, in its own process: `crawl`, `fetch` or `parse`.
-// Prints one JSON line on stdout.
+// Plain JS over the built `dist/` (run `npm run build` first), so that it measures what users
+// run, without a TypeScript loader's memory. Prints one JSON line on stdout.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { Crawler } from '../src/crawler/crawler.js';
-import { MemorySink } from '../src/crawler/logger.js';
-import { CatalogueSpider } from '../src/demo/catalogue-spider.js';
-import { Selector } from '../src/selector/selector.js';
+import { Crawler, MemorySink, Selector } from '../dist/index.js';
+import { CatalogueSpider } from '../dist/demo/catalogue-spider.js';
 
 const [mode, origin, productsArg] = process.argv.slice(2);
 const products = Number(productsArg);
 const productUrls = () => Array.from({ length: products }, (_, i) => `${origin}/product/${i + 1}`);
 
 /** Fetches every product URL once at concurrency 64 with undici's dispatcher, no parsing. */
-async function rawFetch(urls: string[], concurrency = 64, keep = 0): Promise<{ perSecond: number; bodies: Buffer[] }> {
+async function rawFetch(urls, concurrency = 64, keep = 0) {
   const agent = new Agent({ connections: concurrency });
-  const bodies: Buffer[] = [];
+  const bodies = [];
   let next = 0;
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < urls.length) {
-        const res = await request(urls[next++]!, { dispatcher: agent });
+        const res = await request(urls[next++], { dispatcher: agent });
         const body = Buffer.from(await res.body.arrayBuffer());
         if (bodies.length < keep && res.statusCode === 200) bodies.push(body);
       }
@@ -34,7 +33,7 @@ async function rawFetch(urls: string[], concurrency = 64, keep = 0): Promise<{ p
 }
 
 /** Parses saved product pages and extracts what CatalogueSpider extracts, with the Selector API. */
-function rawParse(bodies: Buffer[], seconds = 5): number {
+function rawParse(bodies, seconds = 5) {
   let pages = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
@@ -70,14 +69,17 @@ async function crawl() {
       keepItems: false,
     });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const { stats } = await crawler.crawl();
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     if (statSync(join(dir, 'items.jsonl')).size === 0) throw new Error('the feed is empty');
     return {
       pages: Number(stats.response_received_count),
       items: Number(stats.item_scraped_count),
       seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRssMb: peakRss / 1024 / 1024,
     };
   } finally {
@@ -85,7 +87,7 @@ async function crawl() {
   }
 }
 
-let out: Record<string, number>;
+let out;
 if (mode === 'fetch') out = { perSecond: (await rawFetch(productUrls())).perSecond };
 else if (mode === 'parse') out = { perSecond: rawParse((await rawFetch(productUrls().slice(0, 1000), 64, 1000)).bodies) };
 else out = await crawl();
