@@ -4,6 +4,7 @@ import { createDownloader } from './downloader/index.js';
 import { maskUrl } from './downloader/mask.js';
 import { Engine } from './engine.js';
 import { InvalidArgumentError } from './errors.js';
+import { JobDir } from './jobdir/job-dir.js';
 import { LogCounter } from './log-counter.js';
 import { FileSink, Logger, parseLevel, StreamSink, type LogSink } from './logger.js';
 import { ItemPipelineManager } from './pipelines/manager.js';
@@ -96,6 +97,8 @@ export class Crawler implements CrawlerContext {
           return onItem?.(item);
         });
       }
+      // JOBDIR: lock it and check its version before any component reads or writes it.
+      JobDir.forCrawler(this);
       await buildComponents(this, 'EXTENSIONS_BASE', 'EXTENSIONS', 'extensions');
       parts = await this.build();
       engine = parts.engine;
@@ -113,6 +116,7 @@ export class Crawler implements CrawlerContext {
       if (parts && !engine?.closing) await this.#close(parts, 'error').catch(() => undefined);
       throw err;
     } finally {
+      JobDir.release(this);
       this.signals.disconnectAll();
       await this.#sink.close?.();
     }

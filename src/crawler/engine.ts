@@ -46,6 +46,9 @@ export class Engine {
   #start: AsyncIterator<unknown> | null = null;
   #startDone = false;
   #startBusy = false;
+  /** start() outputs recorded by earlier runs of a JOBDIR job: skipped, never scheduled twice. */
+  #startSkip = 0;
+  #startConsumed = 0;
   #inFlight = 0;
   #pumping = false;
   #kickScheduled = false;
@@ -69,8 +72,15 @@ export class Engine {
     const { spider, spidermw } = this.#p;
     this.#running = true;
     // A worker joining a shared (Redis) crawl that another worker seeded takes requests from the queue only.
-    const start = this.#p.scheduler.seedsStart() ? spider.start() : noStartRequests();
-    this.#start = spidermw.wrapStart(start, spider)[Symbol.asyncIterator]();
+    // A resumed JOBDIR job does not replay start requests it already recorded (no page twice):
+    // start() must then yield the same sequence on every run.
+    const progress = this.#p.scheduler.startProgress();
+    if (progress?.done) this.#startDone = true;
+    else {
+      this.#startSkip = this.#startConsumed = progress?.consumed ?? 0;
+      const start = this.#p.scheduler.seedsStart() ? spider.start() : noStartRequests();
+      this.#start = spidermw.wrapStart(start, spider)[Symbol.asyncIterator]();
+    }
     // A slow or stalled remote queue never looks idle: re-check regularly, like Scrapy's heartbeat.
     this.#heartbeat = setInterval(() => this.kick(), 1000);
     void this.#feedStart();
@@ -260,13 +270,22 @@ export class Engine {
         }
         const next = await this.#start.next();
         if (next.done) break;
+        if (this.#startSkip > 0) {
+          this.#startSkip--;
+          continue;
+        }
         await scraper.handleStartOutput(next.value);
+        scheduler.markStart(++this.#startConsumed, false);
       }
-      if (this.#running) this.#startDone = true;
+      if (this.#running) {
+        this.#startDone = true;
+        scheduler.markStart(this.#startConsumed, true);
+      }
     } catch (err) {
       stats.incValue('spider_exceptions/count');
       logger.error(`Error while obtaining start requests: ${(err as Error)?.stack ?? err}`);
       this.#startDone = true;
+      scheduler.markStart(this.#startConsumed, true);
     } finally {
       this.#startBusy = false;
       this.kick();

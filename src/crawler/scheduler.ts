@@ -2,6 +2,7 @@ import type { CrawlerContext } from './components.js';
 import { requestFingerprint } from './fingerprint.js';
 import type { Request } from './http/request.js';
 import type { Logger } from './logger.js';
+import { isStartTracker, type StartProgress } from './queues/disk/index.js';
 import { createQueueBackend, type DupeFilter, type RequestQueue } from './queues/index.js';
 import type { Spider } from './spider.js';
 import type { StatsCollector } from './stats.js';
@@ -109,6 +110,16 @@ export class Scheduler {
   /** The request's callback output is recorded: the backend may forget it. */
   async done(request: Request): Promise<void> {
     await this.#queue.ack(request);
+  }
+
+  /** How far earlier runs of this job got through `spider.start()` (JOBDIR), or null. */
+  startProgress(): StartProgress | null {
+    return isStartTracker(this.#queue) ? this.#queue.startProgress() : null;
+  }
+
+  /** Records that `consumed` start() outputs are enqueued (and `done` when start() is exhausted). */
+  markStart(consumed: number, done: boolean): void {
+    if (isStartTracker(this.#queue)) this.#queue.markStart(consumed, done);
   }
 
   /** Whether this crawler feeds `spider.start()`: false for a worker joining a shared crawl already seeded. */

@@ -111,6 +111,8 @@ export class FeedExporter {
     const offs = [
       signals.connect('spiderOpened', () => this.open()),
       signals.connect('itemScraped', ({ item }) => this.exportItem(item)),
+      // JOBDIR: items reach the disk before the acks of the requests that produced them.
+      signals.connect('checkpoint', () => this.flush(true)),
       signals.connect('spiderClosed', ({ reason }) => this.close(reason)),
     ];
     return () => offs.forEach((off) => off());

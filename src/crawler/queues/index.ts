@@ -1,6 +1,8 @@
 import type { CrawlerContext } from '../components.js';
 import { maskUrl } from '../downloader/mask.js';
 import { InvalidArgumentError } from '../errors.js';
+import { JobDir } from '../jobdir/job-dir.js';
+import { createDiskBackend } from './disk/index.js';
 import { MemoryDupeFilter } from './memory-dupefilter.js';
 import { MemoryQueue } from './memory-queue.js';
 import type { DupeFilter, RequestQueue } from './types.js';
@@ -49,5 +51,7 @@ export async function createQueueBackend(crawler: CrawlerContext): Promise<Queue
   if (typeof schedulerUrl === 'string' && schedulerUrl.trim() !== '') {
     throw new InvalidArgumentError(`SCHEDULER_URL must be a redis://host:port/db URL (or unset for memory), got ${JSON.stringify(maskUrl(schedulerUrl))}`);
   }
+  const jobdir = JobDir.forCrawler(crawler);
+  if (jobdir) return createDiskBackend(crawler, jobdir, isLifo(crawler));
   return { kind: 'memory', queue: new MemoryQueue({ lifo: isLifo(crawler) }), dupefilter: new MemoryDupeFilter() };
 }

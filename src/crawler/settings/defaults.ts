@@ -275,6 +275,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     CloseSpiderExtension: 0,
     FeedExporter: 0,
     RedisItemsStream: 0,
+    SpiderStateExtension: 0,
   },
   FEED_EXPORT_BATCH_ITEM_COUNT: 0,
   FEED_EXPORT_ENCODING: 'utf-8',

@@ -1,0 +1,583 @@
+import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { Request, type RequestJSON } from '../../http/request.js';
+import { JobdirCorruptError } from '../../jobdir/errors.js';
+import { SEGMENT_RE, segmentName, type JobdirPaths } from '../../jobdir/layout.js';
+import type { Logger } from '../../logger.js';
+import { requestFingerprint } from '../../fingerprint.js';
+import { FingerprintSet, fingerprintPrefix } from './fingerprint-set.js';
+import { IdDeque } from './id-deque.js';
+import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile } from './record-log.js';
+import { RecordTable } from './record-table.js';
+
+const QUEUE_MAGIC = 'TSCQ';
+const SEEN_MAGIC = 'TSCS';
+const PUSH_FIXED = 10;
+/** Write buffered pushes once this many bytes wait (no fsync: a crash keeps what reached the OS). */
+const WRITE_AT = 1024 * 1024;
+/** Write buffered fingerprints once this many wait (after syncing the pushes they belong to). */
+const SEEN_WRITE_AT = 65536;
+
+/** How far the spider's start() output got: `consumed` outputs are durably recorded. */
+export interface StartProgress {
+  consumed: number;
+  done: boolean;
+}
+
+export interface DiskStoreOptions {
+  paths: JobdirPaths;
+  /** Within a priority: last in, first out (depth-first, Scrapy's default). @default true */
+  lifo?: boolean;
+  logger: Logger;
+  /**
+   * Awaited before each batch of acks is written: makes the outputs (items) of the acked
+   * requests durable first. The crawl sends the `checkpoint` signal here.
+   */
+  beforeCommit?: () => Promise<void>;
+  /** Start a new segment file past this size. @default 16 MiB */
+  segmentBytes?: number;
+  /** Acks wait this long to be written together (group commit). @default 50 */
+  commitDelayMs?: number;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * The persistent frontier of one JOBDIR: a log of append-only segment files holding request
+ * pushes, acks and start() progress, plus `seen.bin` holding fingerprints. Memory holds only
+ * ids and locations (about 20 bytes per pending request, 16 per fingerprint).
+ *
+ * Durability (at-least-once): pushes and fingerprints may be written any time (pushes first);
+ * acks are written only at a commit, after `beforeCommit` (feeds flushed and synced, state
+ * saved), and the promise `ack()` returns resolves once they are synced. A request whose ack
+ * did not reach the disk is handed out again on resume; one that did has its items on disk.
+ */
+export class DiskStore {
+  readonly seen = new FingerprintSet();
+  readonly #o: Required<Omit<DiskStoreOptions, 'beforeCommit'>> & Pick<DiskStoreOptions, 'beforeCommit'>;
+  readonly #table = new RecordTable();
+  readonly #deques = new Map<number, IdDeque>();
+  /** Priorities with a deque, highest first. */
+  #priorities: number[] = [];
+  #pending = 0;
+  #nextId = 1;
+  #segLive = new Map<number, number>();
+  #readFds = new Map<number, number>();
+  #head = 0;
+  #headFd = -1;
+  /** Bytes of the head segment already written to the file. */
+  #headWritten = 0;
+  readonly #out = new RecordBuffer();
+  #seenFd = -1;
+  #seenPairs = new Uint32Array(2 * 4096);
+  #seenCount = 0;
+  #acks: number[] = [];
+  /** While scanning: filtered pushes after the last commit record. */
+  #uncommitted: number[] = [];
+  #start: StartProgress = { consumed: 0, done: false };
+  #durableStart: StartProgress = { consumed: 0, done: false };
+  #startDirty = false;
+  #waiting: Deferred | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #committing: Promise<void> | null = null;
+  #opened = false;
+  #closed = false;
+  /** Counts for the start message. */
+  readonly loaded = { pending: 0, seen: 0, tornBytes: 0 };
+
+  constructor(options: DiskStoreOptions) {
+    this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ...options };
+  }
+
+  /** Loads the job's log (once): scans every segment and `seen.bin`, drops a torn tail with a warning. */
+  open(): void {
+    if (this.#opened) return;
+    const { paths } = this.#o;
+    mkdirSync(paths.queue, { recursive: true });
+    const segs = existsSync(paths.queue)
+      ? readdirSync(paths.queue)
+          .map((n) => SEGMENT_RE.exec(n))
+          .filter((m): m is RegExpExecArray => m !== null)
+          .map((m) => Number(m[1]))
+          .sort((a, b) => a - b)
+      : [];
+    if (existsSync(paths.seen)) {
+      const r = scanFile(paths.seen, SEEN_MAGIC, true, (p, off) => {
+        if (p[0] !== RecordType.Seen || (p.length - 1) % 8 !== 0) throw new JobdirCorruptError(paths.seen, `unexpected record at byte ${off}`);
+        for (let i = 1; i < p.length; i += 8) this.seen.add(p.readUInt32LE(i), p.readUInt32LE(i + 4));
+      });
+      this.#warnTorn(paths.seen, r.tornBytes);
+    }
+    for (const seg of segs) this.#segLive.set(seg, 0);
+    for (let k = 0; k < segs.length; k++) {
+      const seg = segs[k]!;
+      const path = join(paths.queue, segmentName(seg));
+      const r = scanFile(path, QUEUE_MAGIC, k === segs.length - 1, (p, off) => this.#replay(seg, p, off, path));
+      this.#warnTorn(path, r.tornBytes);
+      if (k === segs.length - 1) this.#headWritten = r.validEnd;
+    }
+    this.#table.forEach((id, prio) => this.#enqueueId(id, prio));
+    this.#durableStart = { ...this.#start };
+    this.#head = segs.length ? segs[segs.length - 1]! : 1;
+    this.#headFd = openSync(join(paths.queue, segmentName(this.#head)), 'a+');
+    if (this.#headWritten === 0) {
+      this.#out.reserve(HEADER_BYTES);
+      fileHeader(QUEUE_MAGIC).copy(this.#out.buf, 0);
+      this.#out.len = HEADER_BYTES;
+      this.#appendStart(this.#start);
+      this.#headWritten = this.#out.writeTo(this.#headFd);
+      fsyncSync(this.#headFd);
+    }
+    this.#seenFd = openSync(paths.seen, 'a');
+    if (fstatSync(this.#seenFd).size === 0) {
+      writeAll(this.#seenFd, fileHeader(SEEN_MAGIC));
+      fsyncSync(this.#seenFd);
+    }
+    // Pushes after the last commit may lack their fingerprint in seen.bin (a crash between the
+    // two writes): take it from the stored request, so a replayed parent cannot enqueue it twice.
+    for (const id of this.#uncommitted) {
+      if (this.#table.get(id)) this.seenBefore(requestFingerprint(decodeRequest(this.#readJson(id), null)));
+    }
+    this.#uncommitted = [];
+    this.loaded.pending = this.#pending;
+    this.loaded.seen = this.seen.size;
+    this.#opened = true;
+  }
+
+  /** The JOBDIR. */
+  get root(): string {
+    return this.#o.paths.root;
+  }
+
+  /** Pending requests (not counting leased ones). */
+  get size(): number {
+    return this.#pending;
+  }
+
+  /** Where start() output stood at the last commit. */
+  get startProgress(): StartProgress {
+    return { ...this.#durableStart };
+  }
+
+  /** Records a fingerprint; returns true when it was seen before. */
+  seenBefore(fp: string): boolean {
+    const [hi, lo] = fingerprintPrefix(fp);
+    if (!this.seen.add(hi, lo)) return true;
+    this.#addSeenPair(hi, lo);
+    return false;
+  }
+
+  /**
+   * Appends a push record; returns the request's id. `json` is the compact request JSON;
+   * `filtered` when its fingerprint went through `seenBefore` (not dontFilter).
+   */
+  push(json: string, priority: number, filtered: boolean): number {
+    const id = this.#nextId++;
+    if (id > 0xffffffff) throw new RangeError('More than 2^32 requests in one job');
+    const out = this.#out;
+    if (out.len >= WRITE_AT) this.#writeOut();
+    out.reserve(RECORD_HEADER_BYTES + PUSH_FIXED + json.length * 3);
+    const start = out.len;
+    const b = out.buf;
+    let p = start + RECORD_HEADER_BYTES;
+    b[p] = RecordType.Push;
+    b[p + 1] = filtered ? 1 : 0;
+    b.writeUInt32LE(id, p + 2);
+    b.writeInt32LE(priority | 0, p + 6);
+    p += PUSH_FIXED;
+    p += b.write(json, p, 'utf8');
+    out.len = p;
+    out.seal(start);
+    this.#table.set(id, this.#head, this.#headWritten + start, p - start, priority | 0);
+    this.#segLive.set(this.#head, (this.#segLive.get(this.#head) ?? 0) + 1);
+    this.#enqueueId(id, priority | 0);
+    return id;
+  }
+
+  /** The next id by priority (highest first), with its record's JSON; null when none is pending. */
+  pop(): { id: number; json: string } | null {
+    while (this.#priorities.length > 0) {
+      const prio = this.#priorities[0]!;
+      const dq = this.#deques.get(prio)!;
+      const id = this.#o.lifo ? dq.popBack() : dq.popFront();
+      if (dq.length === 0) {
+        this.#deques.delete(prio);
+        this.#priorities.shift();
+      }
+      if (id === undefined) continue;
+      this.#pending--;
+      return { id, json: this.#readJson(id) };
+    }
+    return null;
+  }
+
+  /** The request is done; returns a promise that resolves once that is durable. */
+  ack(id: number): Promise<void> {
+    this.#acks.push(id);
+    return this.#requestCommit();
+  }
+
+  /** Notes start() progress; it becomes durable with the next commit. */
+  markStart(consumed: number, done: boolean): void {
+    this.#start = { consumed, done };
+    this.#startDirty = true;
+    if (done) void this.#requestCommit();
+  }
+
+  /** Writes and syncs everything now (used on close, and by tests). */
+  async commit(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    while (this.#committing) await this.#committing.catch(() => {});
+    const d = this.#waiting;
+    this.#waiting = null;
+    this.#committing = this.#commit();
+    try {
+      await this.#committing;
+      d?.resolve();
+    } catch (err) {
+      d?.reject(err);
+      throw err;
+    } finally {
+      this.#committing = null;
+    }
+  }
+
+  /** Final commit, then closes the files. Leased, unacked requests stay pending for the next run. */
+  async close(): Promise<void> {
+    if (this.#closed || !this.#opened) return;
+    try {
+      await this.commit();
+    } finally {
+      this.#closed = true;
+      for (const fd of this.#readFds.values()) closeSync(fd);
+      this.#readFds.clear();
+      closeSync(this.#headFd);
+      closeSync(this.#seenFd);
+    }
+  }
+
+  #requestCommit(): Promise<void> {
+    if (!this.#waiting) {
+      let resolve!: () => void;
+      let reject!: (err: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // Awaiters still see a failure; an ack nobody awaits must not crash the process.
+      promise.catch(() => {});
+      this.#waiting = { promise, resolve, reject };
+      if (!this.#committing && !this.#timer && !this.#closed) this.#schedule();
+    }
+    return this.#waiting.promise;
+  }
+
+  #schedule(): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.commit().then(
+        () => {
+          if (this.#waiting && !this.#closed && !this.#timer) this.#schedule();
+        },
+        (err: unknown) => this.#o.logger.error(`JOBDIR commit failed in ${this.#o.paths.root}: ${(err as Error)?.stack ?? err}`),
+      );
+    }, this.#o.commitDelayMs);
+  }
+
+  async #commit(): Promise<void> {
+    const acks = this.#acks;
+    this.#acks = [];
+    const start = this.#start;
+    const startDirty = this.#startDirty;
+    this.#startDirty = false;
+    if (acks.length === 0 && !startDirty && this.#out.len === 0 && this.#seenCount === 0) return;
+    if (acks.length || startDirty) {
+      try {
+        await this.#o.beforeCommit?.();
+      } catch (err) {
+        // Nothing was written: the acks wait for the next commit.
+        this.#acks = acks.concat(this.#acks);
+        if (startDirty) this.#startDirty = true;
+        throw err;
+      }
+    }
+    // Pushes first, then acks and progress: an ack never precedes the pushes of its outputs.
+    // Pushes, then their fingerprints, then acks: on disk, a fingerprint never precedes its
+    // push, and an ack never precedes the fingerprints of its request's outputs.
+    this.#writeOut();
+    const seen = this.#takeSeen();
+    if (seen) {
+      await datasync(this.#headFd);
+      writeAll(this.#seenFd, seen);
+      await datasync(this.#seenFd);
+    }
+    if (acks.length) this.#appendAcks(acks);
+    if (startDirty) this.#appendStart(start);
+    this.#appendCommit();
+    this.#writeOut();
+    await datasync(this.#headFd);
+    if (startDirty) this.#durableStart = { ...start };
+    for (const id of acks) this.#forget(id);
+    this.#collectSegments();
+  }
+
+  #replay(seg: number, p: Buffer, off: number, path: string): void {
+    switch (p[0]) {
+      case RecordType.Push: {
+        const id = p.readUInt32LE(2);
+        this.#table.set(id, seg, off, p.length + RECORD_HEADER_BYTES, p.readInt32LE(6));
+        this.#segLive.set(seg, (this.#segLive.get(seg) ?? 0) + 1);
+        if (p[1] === 1) this.#uncommitted.push(id);
+        if (id >= this.#nextId) this.#nextId = id + 1;
+        return;
+      }
+      case RecordType.Commit:
+        this.#uncommitted = [];
+        return;
+      case RecordType.Ack:
+        for (let i = 1; i + 4 <= p.length; i += 4) this.#forget(p.readUInt32LE(i));
+        return;
+      case RecordType.Start:
+        this.#start = { done: p[1] === 1, consumed: p.readDoubleLE(2) };
+        return;
+      default:
+        throw new JobdirCorruptError(path, `unknown record type ${p[0]} at byte ${off}`);
+    }
+  }
+
+  #forget(id: number): void {
+    const seg = this.#table.delete(id, this.#nextId);
+    if (seg < 0) return;
+    const n = (this.#segLive.get(seg) ?? 1) - 1;
+    this.#segLive.set(seg, n);
+  }
+
+  /** Deletes the oldest segments once every request in them is acked (and synced). */
+  #collectSegments(): void {
+    for (const seg of [...this.#segLive.keys()].sort((a, b) => a - b)) {
+      if (seg >= this.#head || this.#segLive.get(seg)! > 0) break;
+      this.#segLive.delete(seg);
+      const fd = this.#readFds.get(seg);
+      if (fd !== undefined) {
+        closeSync(fd);
+        this.#readFds.delete(seg);
+      }
+      try {
+        unlinkSync(join(this.#o.paths.queue, segmentName(seg)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+  }
+
+  #enqueueId(id: number, prio: number): void {
+    let dq = this.#deques.get(prio);
+    if (!dq) {
+      dq = new IdDeque();
+      this.#deques.set(prio, dq);
+      let i = 0;
+      while (i < this.#priorities.length && this.#priorities[i]! > prio) i++;
+      this.#priorities.splice(i, 0, prio);
+    }
+    dq.push(id);
+    this.#pending++;
+  }
+
+  #readJson(id: number): string {
+    const e = this.#table.get(id);
+    if (!e) throw new Error(`JOBDIR queue: request #${id} has no record`);
+    const seg = e.chunk.seg[e.i]!;
+    const off = e.chunk.off[e.i]!;
+    const len = e.chunk.len[e.i]!;
+    const from = off + RECORD_HEADER_BYTES + PUSH_FIXED;
+    const to = off + len;
+    if (seg === this.#head && off >= this.#headWritten) {
+      return this.#out.buf.toString('utf8', from - this.#headWritten, to - this.#headWritten);
+    }
+    const buf = Buffer.allocUnsafe(to - from);
+    let got = 0;
+    const fd = this.#readFd(seg);
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, from + got);
+      if (n === 0) throw new JobdirCorruptError(join(this.#o.paths.queue, segmentName(seg)), `ends before the record at byte ${off}`);
+      got += n;
+    }
+    return buf.toString('utf8');
+  }
+
+  #readFd(seg: number): number {
+    if (seg === this.#head) return this.#headFd;
+    let fd = this.#readFds.get(seg);
+    if (fd === undefined) {
+      fd = openSync(join(this.#o.paths.queue, segmentName(seg)), 'r');
+      this.#readFds.set(seg, fd);
+    }
+    return fd;
+  }
+
+  #appendAcks(ids: number[]): void {
+    // One record per batch of ids, each record well under MAX_WRITE_BYTES.
+    for (let k = 0; k < ids.length; k += 65536) {
+      const part = ids.slice(k, k + 65536);
+      const out = this.#out;
+      out.reserve(RECORD_HEADER_BYTES + 1 + part.length * 4);
+      const start = out.len;
+      let p = start + RECORD_HEADER_BYTES;
+      out.buf[p++] = RecordType.Ack;
+      for (const id of part) {
+        out.buf.writeUInt32LE(id, p);
+        p += 4;
+      }
+      out.len = p;
+      out.seal(start);
+    }
+  }
+
+  #appendCommit(): void {
+    const out = this.#out;
+    out.reserve(RECORD_HEADER_BYTES + 1);
+    const start = out.len;
+    out.buf[start + RECORD_HEADER_BYTES] = RecordType.Commit;
+    out.len = start + RECORD_HEADER_BYTES + 1;
+    out.seal(start);
+  }
+
+  #appendStart(s: StartProgress): void {
+    const out = this.#out;
+    out.reserve(RECORD_HEADER_BYTES + 10);
+    const start = out.len;
+    const p = start + RECORD_HEADER_BYTES;
+    out.buf[p] = RecordType.Start;
+    out.buf[p + 1] = s.done ? 1 : 0;
+    out.buf.writeDoubleLE(s.consumed, p + 2);
+    out.len = p + 10;
+    out.seal(start);
+  }
+
+  /** Writes buffered records to the head segment, starting a new segment when it is full. */
+  #writeOut(): void {
+    if (this.#out.len === 0) return;
+    if (this.#out.len > MAX_WRITE_BYTES) {
+      // Rare (huge bodies): keep the torn-tail window honest by syncing what precedes.
+      fsyncSync(this.#headFd);
+    }
+    this.#headWritten += this.#out.writeTo(this.#headFd);
+    if (this.#headWritten >= this.#o.segmentBytes) this.#rotate();
+  }
+
+  #rotate(): void {
+    // The old segment is complete and synced before anything lands in the next one.
+    fsyncSync(this.#headFd);
+    const old = this.#head;
+    this.#head++;
+    if (!this.#segLive.has(old)) this.#segLive.set(old, 0);
+    this.#readFds.set(old, this.#headFd);
+    this.#headFd = openSync(join(this.#o.paths.queue, segmentName(this.#head)), 'a+');
+    this.#out.reserve(HEADER_BYTES);
+    fileHeader(QUEUE_MAGIC).copy(this.#out.buf, 0);
+    this.#out.len = HEADER_BYTES;
+    // Each segment opens with the durable start progress, so deleting old ones never loses it.
+    this.#appendStart(this.#durableStart);
+    this.#headWritten = this.#out.writeTo(this.#headFd);
+  }
+
+  #addSeenPair(hi: number, lo: number): void {
+    if (this.#seenCount * 2 === this.#seenPairs.length) {
+      if (this.#seenCount >= SEEN_WRITE_AT) {
+        // A fingerprint must not be durable before its push: write and sync the pushes first.
+        this.#writeOut();
+        fsyncSync(this.#headFd);
+        writeAll(this.#seenFd, this.#takeSeen()!);
+      } else {
+        const next = new Uint32Array(this.#seenPairs.length * 2);
+        next.set(this.#seenPairs);
+        this.#seenPairs = next;
+      }
+    }
+    this.#seenPairs[this.#seenCount * 2] = hi;
+    this.#seenPairs[this.#seenCount * 2 + 1] = lo;
+    this.#seenCount++;
+  }
+
+  #takeSeen(): Buffer | null {
+    if (this.#seenCount === 0) return null;
+    const n = this.#seenCount;
+    this.#seenCount = 0;
+    const rec = Buffer.allocUnsafe(RECORD_HEADER_BYTES + 1 + n * 8);
+    rec[RECORD_HEADER_BYTES] = RecordType.Seen;
+    for (let i = 0; i < n; i++) {
+      rec.writeUInt32LE(this.#seenPairs[i * 2]!, RECORD_HEADER_BYTES + 1 + i * 8);
+      rec.writeUInt32LE(this.#seenPairs[i * 2 + 1]!, RECORD_HEADER_BYTES + 5 + i * 8);
+    }
+    const rb = new RecordBuffer();
+    rb.buf = rec;
+    rb.len = rec.length;
+    rb.seal(0);
+    return rec;
+  }
+
+  #warnTorn(path: string, bytes: number): void {
+    if (bytes === 0) return;
+    this.loaded.tornBytes += bytes;
+    this.#o.logger.warn(`${path}: dropped a torn tail of ${bytes} bytes (a write cut short by a crash); the requests in it are replayed from their parents`);
+  }
+}
+
+function datasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+function writeAll(fd: number, buf: Buffer): void {
+  const rb = new RecordBuffer();
+  rb.buf = buf;
+  rb.len = buf.length;
+  rb.writeTo(fd);
+}
+
+/** The compact JSON of a request: default values left out (most requests need ~80 bytes). */
+export function encodeRequest(json: RequestJSON): string {
+  const o: Record<string, unknown> = { url: json.url };
+  if (json.method !== 'GET') o.method = json.method;
+  if (Object.keys(json.headers).length) o.headers = json.headers;
+  if (json.body !== null) o.body = json.body;
+  if (json.bodyEncoding) o.bodyEncoding = json.bodyEncoding;
+  if (json.cookies && Object.keys(json.cookies).length) o.cookies = json.cookies;
+  if (Object.keys(json.meta).length) o.meta = json.meta;
+  if (json.priority) o.priority = json.priority;
+  if (json.dontFilter) o.dontFilter = true;
+  if (json.callback !== null) o.callback = json.callback;
+  if (json.errback !== null) o.errback = json.errback;
+  if (Object.keys(json.cbKwargs).length) o.cbKwargs = json.cbKwargs;
+  if (json.flags.length) o.flags = json.flags;
+  if (json.kind) o.kind = json.kind;
+  return JSON.stringify(o);
+}
+
+/** Rebuilds a request from `encodeRequest` output (`spider` null: without callbacks, for its fingerprint). */
+export function decodeRequest(text: string, spider: object | null): Request {
+  const o = JSON.parse(text) as Partial<RequestJSON> & { url: string };
+  const json: RequestJSON = {
+    url: o.url,
+    method: o.method ?? 'GET',
+    headers: o.headers ?? {},
+    body: o.body ?? null,
+    cookies: o.cookies ?? {},
+    meta: o.meta ?? {},
+    priority: o.priority ?? 0,
+    dontFilter: o.dontFilter ?? false,
+    callback: spider ? (o.callback ?? null) : null,
+    errback: spider ? (o.errback ?? null) : null,
+    cbKwargs: o.cbKwargs ?? {},
+    flags: o.flags ?? [],
+  };
+  if (o.bodyEncoding) json.bodyEncoding = o.bodyEncoding;
+  if (o.kind) json.kind = o.kind;
+  return Request.fromJSON(json, spider ?? undefined);
+}
