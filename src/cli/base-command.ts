@@ -49,12 +49,20 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
-    if (err instanceof InvalidArgumentError) return this.error(err.message, { exit: EXIT.usage });
-    // A spider file or project that does not compile is a usage error; the message has file:line:column.
-    if (err instanceof TscrapyError && err.code === 'TSC_ERR_BUILD') return this.error(err.message, { exit: EXIT.usage });
-    if (err instanceof TscrapyError) return this.error(err.message, { exit: EXIT.failed });
-    return super.catch(err);
+    const exit =
+      // A spider file or project that does not compile is a usage error; the message has file:line:column.
+      err instanceof InvalidArgumentError || (err instanceof TscrapyError && err.code === 'TSC_ERR_BUILD')
+        ? EXIT.usage
+        : err instanceof TscrapyError
+          ? EXIT.failed
+          : undefined;
+    if (exit === undefined) return super.catch(err);
+    // One unwrapped line (oclif would wrap it at 80 columns with prefixes): scripts grep these.
+    if (this.jsonEnabled()) this.logJson({ error: { code: (err as TscrapyError).code, message: err.message, exit } });
+    else process.stderr.write(`Error: ${err.message}\n`);
+    return this.exit(exit);
   }
+
 }
 
 /** `-s NAME=VALUE` pairs → settings; values parsed (numbers, booleans, JSON). */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,35 @@ import { join } from 'node:path';
 import { startCatalogueSite, type CatalogueSite } from '../../../src/demo/catalogue-site.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
-const RUNNER = join(ROOT, 'test/support/jobdir-runner.ts');
+const BIN = join(ROOT, 'bin/run.js');
+
+/** The spider a user would write for the demo shop, as a file for `tscrapy runspider`. */
+const SPIDER_SOURCE = `import { Request, Spider, type Response } from 'tscrapy';
+export default class Shop extends Spider {
+  name = 'shop';
+  declare startUrl: string;
+  declare meta?: string;
+  async *start() {
+    yield new Request(this.startUrl, this.meta === 'unserializable' ? { meta: { when: () => 1 } } : { dontFilter: true });
+  }
+  *parse(response: Response) {
+    yield* response.followAll(response.css('li.product a.title'), { callback: this.parseProduct });
+    const next = response.css('li.next a::attr(href)').get();
+    if (next) yield response.follow(next);
+  }
+  *parseProduct(response: Response) {
+    yield { url: response.url, name: response.css('h1.name::text').get() };
+    yield* response.followAll(response.css('ul.related a'), { callback: this.parseProduct });
+  }
+}
+`;
+let spiderFile: string | null = null;
+function shopSpider(): string {
+  if (spiderFile && existsSync(spiderFile)) return spiderFile;
+  spiderFile = join(mkdtempSync(join(tmpdir(), 'tscrapy-jobdir-spider-')), 'shop.ts');
+  writeFileSync(spiderFile, SPIDER_SOURCE);
+  return spiderFile;
+}
 
 /** The demo shop behind a proxy that counts requests per exact path (to prove no page is fetched twice). */
 export interface CountingSite {
@@ -75,7 +103,17 @@ export interface RunResult {
  * `signals` are sent one by one (e.g. ['SIGINT'], ['SIGINT', 'SIGINT'], ['SIGKILL']).
  */
 export async function runJob(opts: RunOptions, site: CountingSite | null, action?: { after: number; signals: NodeJS.Signals[] }, timeoutMs = 40_000): Promise<RunResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, JSON.stringify(opts)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The real command a user runs: `tscrapy runspider shop.ts -s JOBDIR=… -o feed` (built CLI).
+  const statsFile = `${opts.feed}.stats.json`;
+  rmSync(statsFile, { force: true });
+  const args = [BIN, 'runspider', shopSpider(), '-a', `startUrl=${opts.origin}/`, '-o', `${opts.feed}:jsonl`, '--json-stats', statsFile, '--no-progress',
+    '-s', `JOBDIR=${opts.jobdir}`, '-s', `CONCURRENT_REQUESTS=${opts.concurrency ?? 16}`, '-s', 'LOG_LEVEL=INFO', '-s', 'LOGSTATS_INTERVAL=0', '-s', 'MEMUSAGE_ENABLED=false',
+    // The shop has pages that always answer 500 ("Gave up retrying" is an ERROR): exit codes here
+    // speak of the job, not of the site's errors.
+    '-s', 'EXIT_ERROR_THRESHOLD=-1'];
+  if (opts.meta) args.push('-a', `meta=${opts.meta}`);
+  if (opts.schedulerDebug) args.push('-s', 'SCHEDULER_DEBUG=true');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -95,8 +133,8 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
   clearTimeout(killer);
   if (poll) clearInterval(poll);
-  const line = stdout.split('\n').find((l) => l.startsWith('{"reason"'));
-  return { code, signal, stdout, stderr, result: line ? (JSON.parse(line) as RunResult['result']) : null };
+  const stats = existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8')) as Record<string, unknown>) : null;
+  return { code, signal, stdout, stderr, result: stats ? { reason: String(stats.finish_reason), stats } : null };
 }
 
 /** Product URLs in a jsonlines feed, in order (duplicates kept). */
