@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { Crawler, MemorySink, Selector } from '../dist/index.js';
+import { applyHeapGrowingPercent } from '../dist/crawler/heap.js';
 import { CatalogueSpider } from '../dist/demo/catalogue-spider.js';
 
-const [mode, origin, productsArg] = process.argv.slice(2);
+const [mode, origin, productsArg, heapArg] = process.argv.slice(2);
+// As `tscrapy crawl` does with HEAP_GROWING_PERCENT (30 by default; 0: V8's default).
+applyHeapGrowingPercent(Number(heapArg ?? 30));
 const products = Number(productsArg);
 const productUrls = () => Array.from({ length: products }, (_, i) => `${origin}/product/${i + 1}`);
 

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { ComponentClass } from '../crawler/components.js';
 import type { CrawlResult } from '../crawler/crawler.js';
 import { InvalidArgumentError } from '../crawler/errors.js';
+import { applyHeapGrowingPercent } from '../crawler/heap.js';
 import { FileSink, type LogSink } from '../crawler/logger.js';
 import { Settings } from '../crawler/settings/settings.js';
 import type { SpiderClass } from '../crawler/spider.js';
@@ -77,6 +78,8 @@ export async function runCrawl(o: RunCrawlOptions): Promise<RunCrawlResult> {
   if (o.spiderClass.customSettings) effective.update(o.spiderClass.customSettings, 'spider');
   const jsonStats = o.jsonStats ? resolve(o.jsonStats) : undefined;
   if (jsonStats) await checkWritable(jsonStats, '--json-stats');
+  // This process is the crawl's own: tune V8's heap for it (see heap.ts).
+  applyHeapGrowingPercent(effective.getInt('HEAP_GROWING_PERCENT'));
 
   const term = terminalInfo(stderr);
   const progress = o.progress ?? term.isTTY;

@@ -5,6 +5,7 @@
  * JOBDIR are flushed — and a second one forces, like `tscrapy crawl`.
  */
 import { crawl } from '../../crawler/crawl.js';
+import { applyHeapGrowingPercent } from '../../crawler/heap.js';
 import { FileSink, LEVELS, Logger, StreamSink, type LogSink } from '../../crawler/logger.js';
 import { Settings, parseSettingValue } from '../../crawler/settings/settings.js';
 import { installShutdownHandlers } from '../../crawler/shutdown.js';
@@ -26,6 +27,9 @@ async function run(spec: JobSpec): Promise<void> {
   // FEEDS, LOG_FILE, JOBDIR) over both, like `-s` on the command line.
   const settings = new Settings(project.settings, 'project');
   for (const [k, v] of Object.entries(spec.settings)) settings.set(k, typeof v === 'string' ? parseSettingValue(v) : v, 'cmdline');
+  const effective = settings.copy();
+  if (Spider.customSettings) effective.update(Spider.customSettings, 'spider');
+  applyHeapGrowingPercent(effective.getInt('HEAP_GROWING_PERCENT')); // this process is the job's own
   const run = crawl(Spider, { settings, args: spec.args, components: project.components, keepItems: false });
   const stats = run.crawler.stats;
 
