@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { FeedResumeError } from './errors.js';
 
 /** Version of `<JOBDIR>/feeds.json`; a file with another version is refused, never ignored. */
@@ -62,17 +61,5 @@ export function loadFeedsState(jobdir: string): FeedsJobState | null {
 /** Writes the state atomically: a temp file, fsync, rename over the old one. */
 export async function saveFeedsState(jobdir: string, state: FeedsJobState): Promise<void> {
   mkdirSync(jobdir, { recursive: true });
-  const path = feedsStatePath(jobdir);
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(JSON.stringify(state, null, 2) + '\n');
-    await fh.sync();
-  } catch (err) {
-    await fh.close();
-    await unlink(tmp).catch(() => {});
-    throw err;
-  }
-  await fh.close();
-  await rename(tmp, path);
+  await writeFileAtomic(feedsStatePath(jobdir), JSON.stringify(state, null, 2) + '\n');
 }

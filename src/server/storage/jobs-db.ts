@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobRecord } from '../job.js';
-import { writeFileAtomicSync } from './atomic.js';
+import { writeFileAtomicSync } from '../../util/atomic-file.js';
 
 type Op = { t: 'put'; job: JobRecord } | { t: 'del'; id: string };
 
