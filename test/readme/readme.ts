@@ -61,6 +61,8 @@ export function substitute(text: string, pairs: Array<[string, string]>): string
 /** A temp folder whose node_modules holds this checkout as `tscrapy`; `remove()` deletes it. */
 export function workspace(prefix: string): { dir: string; home: string; bin: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), `tscrapy-readme-${prefix}-`));
+  // An ESM package, as the README's `import … from 'tscrapy'` and top-level await assume.
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules', 'tscrapy'), 'dir');
   const home = join(dir, '.home');
