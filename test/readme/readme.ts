@@ -16,7 +16,7 @@
  *   Every test file lists its substitutions next to the block it runs.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,9 +38,11 @@ export function readmeBlock(name: string): { lang: string; code: string } {
   const marker = `<!-- test: ${name} -->`;
   const at = README.indexOf(marker);
   assert.ok(at >= 0, `README.md has no ${marker}`);
-  const m = /^\s*```(\w*)\n([\s\S]*?)\n```/.exec(README.slice(at + marker.length));
+  // The block may be indented (inside a list item): its fence's indentation is removed from every line.
+  const m = /^[ \t]*\n( *)```(\w*)\n([\s\S]*?)\n\1```/.exec(README.slice(at + marker.length));
   assert.ok(m, `${marker} is not followed by a code block`);
-  return { lang: m[1]!, code: m[2]! };
+  const indent = m[1]!;
+  return { lang: m[2]!, code: m[3]!.split('\n').map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n') };
 }
 
 /** Every `<!-- test: NAME -->` marker in README.md (the tests check each one is run). */
@@ -105,7 +107,7 @@ export function exampleEnv(ws: { home: string; bin: string }, extra: Record<stri
  * link to this checkout with `tscrapy new --link`); when the cache lacks typescript or
  * @types/node it links them from this checkout instead.
  */
-const PRELUDE = `set -e
+const PRELUDE = String.raw`set -e
 readme_npm_install() {
   if npm install --offline --ignore-scripts --no-audit --no-fund >/dev/null 2>&1; then return 0; fi
   echo "readme: offline npm install failed; linking from $TSCRAPY_ROOT" >&2
@@ -117,6 +119,11 @@ readme_npm_install() {
   ln -sfn ../typescript/bin/tsc node_modules/.bin/tsc
   ln -sfn ../tscrapy/bin/run.js node_modules/.bin/tscrapy
 }
+# Points the example spider of a new project at the local quotes site ($QUOTES_ORIGIN).
+readme_local_quotes() {
+  node -e 'const fs = require("fs"); const f = "src/spiders/quotes.ts";
+    fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace("https://quotes.toscrape.com/", process.env.QUOTES_ORIGIN + "/").replace(/\x27quotes\.toscrape\.com\x27/, "\x27127.0.0.1\x27"));'
+}
 `;
 
 export interface ShellResult {
@@ -126,13 +133,20 @@ export interface ShellResult {
 }
 
 /** Runs a shell example with bash in `cwd`; the whole process group is killed after `timeoutMs`. */
-export function runShell(script: string, cwd: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ShellResult> {
+export function runShell(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  onSpawn?: (child: ChildProcess, output: { stdout: () => string; stderr: () => string }) => void,
+): Promise<ShellResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', PRELUDE + script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));
     child.stderr.on('data', (c: Buffer) => (stderr += c));
+    onSpawn?.(child, { stdout: () => stdout, stderr: () => stderr });
     const timer = setTimeout(() => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
@@ -164,6 +178,8 @@ export interface QuotesSite {
   hits: string[];
   /** Quotes on all listing pages. */
   total: number;
+  /** Changes the delay before each answer. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -177,6 +193,7 @@ function quoteHtml(n: number): string {
 
 export async function startQuotesSite(opts: { pages?: number; latencyMs?: number } = {}): Promise<QuotesSite> {
   const pages = opts.pages ?? 3;
+  let latency = opts.latencyMs ?? 0;
   const hits: string[] = [];
   const page = (body: string) => `<!DOCTYPE html><html><head><title>Quotes to Scrape</title></head><body>${body}</body></html>`;
   const server: Server = createServer((req, res) => {
@@ -186,7 +203,7 @@ export async function startQuotesSite(opts: { pages?: number; latencyMs?: number
       setTimeout(() => {
         res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
         res.end(body);
-      }, opts.latencyMs ?? 0);
+      }, latency);
     const listing = path === '/' ? 1 : Number(/^\/page\/(\d+)\/$/.exec(path)?.[1] ?? NaN);
     if (listing >= 1 && listing <= pages) {
       const quotes = [1, 2].map((i) => quoteHtml((listing - 1) * 2 + i)).join('\n');
@@ -207,6 +224,7 @@ export async function startQuotesSite(opts: { pages?: number; latencyMs?: number
     origin,
     hits,
     total: pages * 2,
+    setLatency: (ms) => (latency = ms),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
