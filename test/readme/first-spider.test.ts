@@ -1,12 +1,14 @@
 // README examples without a project: "Your first spider" (runspider), "Using tscrapy as a
 // library", "Components" (a pipeline) and "Feeds". See readme.ts for how blocks are run.
 //
-// Substitution (the only one): https://quotes.toscrape.com/ → the local quotes site.
+// Substitutions: https://quotes.toscrape.com/ → the local quotes site; crawl-spider:
+// https://shop.example/ → the local demo shop (src/demo/catalogue-site.ts).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { startCatalogueSite } from '../../src/demo/catalogue-site.js';
 import { assertOk, exampleEnv, jsonLines, readmeBlock, runShell, startQuotesSite, substitute, TSX, workspace, type QuotesSite, type ShellResult } from './readme.js';
 
 let site: QuotesSite;
@@ -54,6 +56,25 @@ describe('README: your first spider', { timeout: 120_000 }, () => {
     assert.equal(csv[0], 'text,tags');
     assert.ok(csv.length > 1 && csv.slice(1).every((row) => row.includes('humor')), csv.join('\n'));
     assert.ok(site.hits.includes('/tag/humor/'));
+  });
+});
+
+describe('README: generic spiders', { timeout: 120_000 }, () => {
+  it('crawl-spider: rules follow the nav and scrape the product pages', async () => {
+    const shopSite = await startCatalogueSite({ products: 20, perPage: 20, productBytes: 500 });
+    try {
+      const { lang, code } = readmeBlock('crawl-spider');
+      assert.equal(lang, 'ts');
+      writeFileSync(join(ws.dir, 'shop.ts'), substitute(code, [['https://shop.example/', `${shopSite.origin}/`]]));
+      const r = await runShell('tscrapy runspider shop.ts -O shop.jsonl', ws.dir, exampleEnv(ws));
+      assertOk(r, 'crawl-spider');
+      const items = jsonLines(readFileSync(join(ws.dir, 'shop.jsonl'), 'utf8'));
+      assert.equal(items.length, shopSite.expectedProductIds().length);
+      assert.ok(items.every((i) => /\/product\/\d+$/.test(String(i.url)) && String(i.name).startsWith('Product')), JSON.stringify(items[0]));
+      assert.ok(shopSite.counts.byPath.size > 0);
+    } finally {
+      await shopSite.close();
+    }
   });
 });
 

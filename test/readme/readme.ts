@@ -240,3 +240,15 @@ export function jsonLines(text: string): Array<Record<string, unknown>> {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/**
+ * The "Starting a project" block as a script that runs here: `tscrapy new shop --link`, an
+ * offline `npm install` (readme_npm_install), and the quotes spider pointed at $QUOTES_ORIGIN.
+ */
+export function newProjectScript(): string {
+  return substitute(readmeBlock('new-project').code, [
+    ['tscrapy new shop ', 'tscrapy new shop --link '],
+    ['cd shop', 'cd shop && readme_local_quotes'],
+    ['npm install', 'readme_npm_install'],
+  ]);
+}

@@ -1,13 +1,9 @@
-// README examples of a user's path through a project, in the README's order and on one
-// project: "Starting a project", "Command line", "Pause and resume (JOBDIR)", "First deploy"
-// (a real `tscrapy server` and the real `tscrapy deploy`), "Deploying" and "Running a server".
-// See readme.ts for how blocks are run.
+// README examples of deploying and serving, in the README's order on one project: "First
+// deploy" (a real `tscrapy server` and the real `tscrapy deploy`), "Deploying" and "Running a
+// server". The project is made by the "Starting a project" block, as the walk-through says (its
+// substitutions are in readme.ts, newProjectScript). See readme.ts for how blocks are run.
 //
 // Substitutions, each explicit where the block is run:
-// - new-project: `tscrapy new shop ` → `tscrapy new shop --link ` and `npm install` →
-//   `readme_npm_install` (offline install against this checkout); `cd shop` is followed by
-//   `readme_local_quotes`, which points the generated quotes spider (quotes.toscrape.com) at the
-//   local quotes site.
 // - servers run with `-p 0` (a free port) instead of 6800, so `http://localhost:6800` in the
 //   blocks and in the project's scrapy.cfg becomes the URL the server printed; the deploy-cfg
 //   block's production target (https://scrapyd.example.com/) is the same local server.
@@ -17,7 +13,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertOk, exampleEnv, jsonLines, readmeBlock, runShell, startQuotesSite, substitute, workspace, type QuotesSite, type ShellResult } from './readme.js';
+import { assertOk, newProjectScript, exampleEnv, readmeBlock, runShell, startQuotesSite, substitute, workspace, type QuotesSite, type ShellResult } from './readme.js';
 
 let site: QuotesSite;
 let ws: ReturnType<typeof workspace>;
@@ -59,10 +55,11 @@ function jsonObjects(text: string): Array<Record<string, any>> {
 }
 
 before(async () => {
-  site = await startQuotesSite({ pages: 12 });
+  site = await startQuotesSite({ pages: 4 });
   ws = workspace('project');
   env = exampleEnv(ws, { QUOTES_ORIGIN: site.origin });
   shop = join(ws.dir, 'shop');
+  assertOk(await runShell(newProjectScript(), ws.dir, env, 100_000), 'new-project (the walk-through starts from it)');
 });
 after(async () => {
   for (const s of servers) {
@@ -77,63 +74,7 @@ after(async () => {
   ws?.remove();
 });
 
-describe('README: a project from new to deployed', { timeout: 600_000 }, () => {
-  it('new-project: new, npm install, genspider, list, crawl, settings, npm test', async () => {
-    const script = substitute(readmeBlock('new-project').code, [
-      ['tscrapy new shop ', 'tscrapy new shop --link '],
-      ['cd shop', 'cd shop && readme_local_quotes'],
-      ['npm install', 'readme_npm_install'],
-    ]);
-    const r = await runShell(script, ws.dir, env, 300_000);
-    assertOk(r, 'new-project');
-    assert.ok(existsSync(join(shop, 'src', 'spiders', 'books.ts')));
-    assert.match(r.stdout, /^books\nquotes$/m);
-    assert.match(r.stdout, /^shop$/m);
-    assert.equal(jsonLines(readFileSync(join(shop, 'quotes.jsonl'), 'utf8')).length, site.total);
-    assert.match(r.stdout, /# fail 0/);
-  });
-
-  it('command-line: -O csv, -o -:jsonl | jq, --json-stats, CLOSESPIDER_ITEMCOUNT, settings --getint, list --json', async (t) => {
-    if (spawnSync('jq', ['--version']).status !== 0) return t.skip('jq is not installed');
-    const r = await runShell(readmeBlock('command-line').code, shop, env, 180_000);
-    assertOk(r, 'command-line');
-    assert.ok(readFileSync(join(shop, 'quotes.csv'), 'utf8').startsWith('text,author,tags'));
-    assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('"“Quote number')).length, site.total);
-    assert.equal(JSON.parse(readFileSync(join(shop, 's.json'), 'utf8')).finish_reason, 'finished');
-    assert.match(r.stdout, /^32$/m);
-    assert.ok(r.stdout.includes('"books"') && r.stdout.includes('"quotes"'), r.stdout);
-  });
-
-  it('jobdir: Ctrl-C pauses, the same command resumes without fetching a page twice', async () => {
-    const lines = readmeBlock('jobdir').code.split('\n').filter((l) => !l.startsWith('#'));
-    assert.equal(lines.length, 2);
-    const first = lines[0]!.replace(/\s+#.*$/, '');
-    assert.equal(lines[1]!.replace(/\s+#.*$/, ''), first, 'the resume command is the same command');
-    site.setLatency(150);
-    const from = site.hits.length;
-    const paused = await runShell(first, shop, env, 120_000, (child) => {
-      const poll = setInterval(() => {
-        if (site.hits.slice(from).filter((h) => h.startsWith('/page/')).length >= 3) {
-          clearInterval(poll);
-          process.kill(-child.pid!, 'SIGINT');
-        }
-      }, 20);
-      child.on('close', () => clearInterval(poll));
-    });
-    assertOk(paused, 'the paused run');
-    assert.match(paused.stderr, /shutdown/);
-    const before = jsonLines(readFileSync(join(shop, 'quotes.jsonl'), 'utf8')).length - site.total; // quotes.jsonl holds the new-project crawl too
-    assert.ok(before > 0 && before < site.total, `paused after ${before} items`);
-    site.setLatency(0);
-    const resumed = await runShell(lines[1]!, shop, env, 120_000);
-    assertOk(resumed, 'the resumed run');
-    assert.match(resumed.stderr, /Resuming the job in JOBDIR crawls\/quotes-1/);
-    const pages = site.hits.slice(from).filter((h) => h === '/' || h.startsWith('/page/'));
-    assert.equal(new Set(pages).size, pages.length, `no page fetched twice: ${pages.join(' ')}`);
-    assert.equal(new Set(pages).size, 12);
-    assert.equal(jsonLines(readFileSync(join(shop, 'quotes.jsonl'), 'utf8')).length, 2 * site.total);
-  });
-
+describe('README: deploy and server', { timeout: 110_000 }, () => {
   let url = '';
   it('first-deploy: server, deploy, schedule.json, items followed, listjobs.json', async () => {
     const serverScript = substitute(readmeBlock('first-deploy-server').code, [['tscrapy server', 'exec tscrapy server -p 0']]);
