@@ -1,0 +1,85 @@
+// README examples on a project: "Starting a project", "Command line" and "Pause and resume
+// (JOBDIR)", in that order on one project. (deploy-server.test.ts runs the deploy and server
+// examples on a project of its own.) See readme.ts for how blocks are run.
+//
+// Substitutions, each explicit where the block is run:
+// - new-project: `tscrapy new shop ` → `tscrapy new shop --link ` and `npm install` →
+//   `readme_npm_install` (offline install against this checkout); `cd shop` is followed by
+//   `readme_local_quotes`, which points the generated quotes spider (quotes.toscrape.com) at the
+//   local quotes site.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { assertOk, newProjectScript, exampleEnv, jsonLines, readmeBlock, runShell, startQuotesSite, workspace, type QuotesSite } from './readme.js';
+
+let site: QuotesSite;
+let ws: ReturnType<typeof workspace>;
+let env: Record<string, string>;
+let shop: string;
+
+before(async () => {
+  site = await startQuotesSite({ pages: 6 });
+  ws = workspace('project');
+  env = exampleEnv(ws, { QUOTES_ORIGIN: site.origin });
+  shop = join(ws.dir, 'shop');
+});
+after(async () => {
+  await site?.close();
+  ws?.remove();
+});
+
+describe('README: a project', { timeout: 110_000 }, () => {
+  it('new-project: new, npm install, genspider, list, crawl, settings, npm test', async () => {
+    assert.equal(readmeBlock('new-project').lang, 'sh');
+    const r = await runShell(newProjectScript(), ws.dir, env, 100_000);
+    assertOk(r, 'new-project');
+    assert.ok(existsSync(join(shop, 'src', 'spiders', 'books.ts')));
+    assert.match(r.stdout, /^books\nquotes$/m);
+    assert.match(r.stdout, /^shop$/m);
+    assert.equal(jsonLines(readFileSync(join(shop, 'quotes.jsonl'), 'utf8')).length, site.total);
+    assert.match(r.stdout, /# fail 0/);
+  });
+
+  it('command-line: -O csv, -o -:jsonl | jq, --json-stats, CLOSESPIDER_ITEMCOUNT, settings --getint, list --json', async (t) => {
+    if (spawnSync('jq', ['--version']).status !== 0) return t.skip('jq is not installed');
+    const r = await runShell(readmeBlock('command-line').code, shop, env, 180_000);
+    assertOk(r, 'command-line');
+    assert.ok(readFileSync(join(shop, 'quotes.csv'), 'utf8').startsWith('text,author,tags'));
+    assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('"“Quote number')).length, site.total);
+    assert.equal(JSON.parse(readFileSync(join(shop, 's.json'), 'utf8')).finish_reason, 'finished');
+    assert.match(r.stdout, /^32$/m);
+    assert.ok(r.stdout.includes('"books"') && r.stdout.includes('"quotes"'), r.stdout);
+  });
+
+  it('jobdir: Ctrl-C pauses, the same command resumes without fetching a page twice', async () => {
+    const lines = readmeBlock('jobdir').code.split('\n').filter((l) => !l.startsWith('#'));
+    assert.equal(lines.length, 2);
+    const first = lines[0]!.replace(/\s+#.*$/, '');
+    assert.equal(lines[1]!.replace(/\s+#.*$/, ''), first, 'the resume command is the same command');
+    const from = site.hits.length;
+    const paused = await runShell(first, shop, env, 120_000, (child) => {
+      const poll = setInterval(() => {
+        if (site.hits.slice(from).filter((h) => h.startsWith('/page/')).length >= 2) {
+          clearInterval(poll);
+          process.kill(-child.pid!, 'SIGINT');
+        }
+      }, 20);
+      child.on('close', () => clearInterval(poll));
+    });
+    assertOk(paused, 'the paused run');
+    assert.match(paused.stderr, /shutdown/);
+    const before = jsonLines(readFileSync(join(shop, 'quotes.jsonl'), 'utf8')).length - site.total; // quotes.jsonl holds the new-project crawl too
+    assert.ok(before > 0 && before < site.total, `paused after ${before} items`);
+    const resumed = await runShell(lines[1]!, shop, env, 120_000);
+    assertOk(resumed, 'the resumed run');
+    assert.match(resumed.stderr, /Resuming the job in JOBDIR crawls\/quotes-1/);
+    const pages = site.hits.slice(from).filter((h) => h === '/' || h.startsWith('/page/'));
+    assert.equal(new Set(pages).size, pages.length, `no page fetched twice: ${pages.join(' ')}`);
+    assert.equal(new Set(pages).size, 6);
+    assert.equal(jsonLines(readFileSync(join(shop, 'quotes.jsonl'), 'utf8')).length, 2 * site.total);
+  });
+
+});
