@@ -12,6 +12,13 @@ import { installShutdownHandlers } from '../../crawler/shutdown.js';
 import { getSpider, loadProjectModule } from '../../project/load.js';
 import type { ChildMessage, JobSpec, ParentMessage } from './types.js';
 
+// Until the crawl exists (the bundle is still loading), a cancel must not kill the process
+// with Node's default SIGINT handling: remember the signals and replay them to the crawl.
+const early: NodeJS.Signals[] = [];
+const remember = (signal: NodeJS.Signals) => void early.push(signal);
+process.on('SIGINT', remember);
+process.on('SIGTERM', remember);
+
 function send(msg: ChildMessage): void {
   if (process.connected) process.send?.(msg);
 }
@@ -35,6 +42,9 @@ async function run(spec: JobSpec): Promise<void> {
 
   const sink: LogSink = spec.logFile ? new FileSink(spec.logFile) : new StreamSink(process.stderr);
   const removeHandlers = installShutdownHandlers(run.crawler, new Logger('tscrapy.server.job', LEVELS.INFO, sink));
+  process.off('SIGINT', remember);
+  process.off('SIGTERM', remember);
+  for (const signal of early.splice(0)) process.emit(signal, signal);
   const onDisconnect = () => run.crawler.stop('shutdown'); // the server went away (e.g. kill -9)
   process.on('disconnect', onDisconnect);
 
