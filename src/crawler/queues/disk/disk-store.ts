@@ -13,10 +13,15 @@ import { RecordTable } from './record-table.js';
 const QUEUE_MAGIC = 'TSCQ';
 const SEEN_MAGIC = 'TSCS';
 const PUSH_FIXED = 10;
-/** Write buffered pushes once this many bytes wait (no fsync: a crash keeps what reached the OS). */
-const WRITE_AT = 1024 * 1024;
+/**
+ * Write buffered pushes once this many bytes wait (no fsync: a crash keeps what reached the OS).
+ * Small enough that the write buffer stays at 512 KiB; large enough for few write calls.
+ */
+const WRITE_AT = 256 * 1024;
 /** Write buffered fingerprints once this many wait (after syncing the pushes they belong to). */
 const SEEN_WRITE_AT = 65536;
+/** Bytes read per pop: a whole record of a typical request (~100 bytes) in one read. */
+const READ_AHEAD = 1024;
 
 /** How far the spider's start() output got: `consumed` outputs are durably recorded. */
 export interface StartProgress {
@@ -49,7 +54,8 @@ interface Deferred {
 /**
  * The persistent frontier of one JOBDIR: a log of append-only segment files holding request
  * pushes, acks and start() progress, plus `seen.bin` holding fingerprints. Memory holds only
- * ids and locations (about 20 bytes per pending request, 16 per fingerprint).
+ * ids and offsets (8 bytes per pending request: its offset and its place in a priority deque)
+ * and fingerprint prefixes (about 16 bytes each); records are read back from the files.
  *
  * Durability (at-least-once): pushes and fingerprints may be written any time (pushes first);
  * acks are written only at a commit, after `beforeCommit` (feeds flushed and synced, state
@@ -72,6 +78,7 @@ export class DiskStore {
   /** Bytes of the head segment already written to the file. */
   #headWritten = 0;
   readonly #out = new RecordBuffer();
+  readonly #scratch = Buffer.allocUnsafeSlow(READ_AHEAD);
   #seenFd = -1;
   #seenPairs = new Uint32Array(2 * 4096);
   #seenCount = 0;
@@ -120,7 +127,17 @@ export class DiskStore {
       this.#warnTorn(path, r.tornBytes);
       if (k === segs.length - 1) this.#headWritten = r.validEnd;
     }
-    this.#table.forEach((id, prio) => this.#enqueueId(id, prio));
+    // Replay queued every push; keep those not acked since.
+    this.#pending = 0;
+    for (const dq of this.#deques.values()) {
+      dq.filter((id) => this.#table.has(id));
+      this.#pending += dq.length;
+    }
+    this.#priorities = this.#priorities.filter((prio) => {
+      if (this.#deques.get(prio)!.length > 0) return true;
+      this.#deques.delete(prio);
+      return false;
+    });
     this.#durableStart = { ...this.#start };
     this.#head = segs.length ? segs[segs.length - 1]! : 1;
     this.#headFd = openSync(join(paths.queue, segmentName(this.#head)), 'a+');
@@ -140,7 +157,7 @@ export class DiskStore {
     // Pushes after the last commit may lack their fingerprint in seen.bin (a crash between the
     // two writes): take it from the stored request, so a replayed parent cannot enqueue it twice.
     for (const id of this.#uncommitted) {
-      if (this.#table.get(id)) this.seenBefore(requestFingerprint(decodeRequest(this.#readJson(id), null)));
+      if (this.#table.has(id)) this.seenBefore(requestFingerprint(decodeRequest(this.#readJson(id), null)));
     }
     this.#uncommitted = [];
     this.loaded.pending = this.#pending;
@@ -192,7 +209,7 @@ export class DiskStore {
     p += b.write(json, p, 'utf8');
     out.len = p;
     out.seal(start);
-    this.#table.set(id, this.#head, this.#headWritten + start, p - start, priority | 0);
+    this.#table.set(id, this.#head, this.#headWritten + start);
     this.#segLive.set(this.#head, (this.#segLive.get(this.#head) ?? 0) + 1);
     this.#enqueueId(id, priority | 0);
     return id;
@@ -332,8 +349,10 @@ export class DiskStore {
     switch (p[0]) {
       case RecordType.Push: {
         const id = p.readUInt32LE(2);
-        this.#table.set(id, seg, off, p.length + RECORD_HEADER_BYTES, p.readInt32LE(6));
+        this.#table.set(id, seg, off);
         this.#segLive.set(seg, (this.#segLive.get(seg) ?? 0) + 1);
+        // Queued now, in log (= id) order; open() drops the ones acked later in the log.
+        this.#enqueueId(id, p.readInt32LE(6));
         if (p[1] === 1) this.#uncommitted.push(id);
         if (id >= this.#nextId) this.#nextId = id + 1;
         return;
@@ -364,6 +383,7 @@ export class DiskStore {
     for (const seg of [...this.#segLive.keys()].sort((a, b) => a - b)) {
       if (seg >= this.#head || this.#segLive.get(seg)! > 0) break;
       this.#segLive.delete(seg);
+      this.#table.dropSegmentsThrough(seg);
       const fd = this.#readFds.get(seg);
       if (fd !== undefined) {
         closeSync(fd);
@@ -391,25 +411,46 @@ export class DiskStore {
   }
 
   #readJson(id: number): string {
-    const e = this.#table.get(id);
-    if (!e) throw new Error(`JOBDIR queue: request #${id} has no record`);
-    const seg = e.chunk.seg[e.i]!;
-    const off = e.chunk.off[e.i]!;
-    const len = e.chunk.len[e.i]!;
-    const from = off + RECORD_HEADER_BYTES + PUSH_FIXED;
-    const to = off + len;
+    const off = this.#table.offset(id);
+    if (off === 0) throw new Error(`JOBDIR queue: request #${id} has no record`);
+    const seg = this.#table.segment(id);
+    const skip = RECORD_HEADER_BYTES + PUSH_FIXED;
     if (seg === this.#head && off >= this.#headWritten) {
-      return this.#out.buf.toString('utf8', from - this.#headWritten, to - this.#headWritten);
+      const at = off - this.#headWritten;
+      return this.#out.buf.toString('utf8', at + skip, at + RECORD_HEADER_BYTES + this.#out.buf.readUInt32LE(at));
     }
-    const buf = Buffer.allocUnsafe(to - from);
-    let got = 0;
+    // One read of READ_AHEAD bytes covers most records (its length is in its header); a longer
+    // one takes a second read. The scratch buffer is reused: nothing is allocated but the string.
     const fd = this.#readFd(seg);
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, from + got);
-      if (n === 0) throw new JobdirCorruptError(join(this.#o.paths.queue, segmentName(seg)), `ends before the record at byte ${off}`);
+    let buf = this.#scratch;
+    let got = this.#readAt(fd, seg, buf, 0, READ_AHEAD, off);
+    if (got < skip) throw this.#truncated(seg, off);
+    const end = RECORD_HEADER_BYTES + buf.readUInt32LE(0);
+    if (end > got) {
+      if (end > buf.length) {
+        const bigger = Buffer.allocUnsafe(end);
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
+      while (got < end) got += this.#readAt(fd, seg, buf, got, end - got, off + got);
+    }
+    return buf.toString('utf8', skip, end);
+  }
+
+  /** Reads up to `length` bytes at `position`; throws when the file ends before any (a truncated record). */
+  #readAt(fd: number, seg: number, buf: Buffer, at: number, length: number, position: number): number {
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, buf, at + got, length - got, position + got);
+      if (n === 0) break;
       got += n;
     }
-    return buf.toString('utf8');
+    if (got === 0) throw this.#truncated(seg, position);
+    return got;
+  }
+
+  #truncated(seg: number, off: number): JobdirCorruptError {
+    return new JobdirCorruptError(join(this.#o.paths.queue, segmentName(seg)), `ends before the record at byte ${off}`);
   }
 
   #readFd(seg: number): number {
