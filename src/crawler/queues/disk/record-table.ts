@@ -25,6 +25,11 @@ export class RecordTable {
     return this.#count;
   }
 
+  /** The first id pushed to the oldest segment still held (0 when none): no lower id is live. */
+  get firstId(): number {
+    return this.#segIds[0] ?? 0;
+  }
+
   /** Records the push of `id` at `off` in `seg`; ids must come in increasing order. */
   set(id: number, seg: number, off: number): void {
     const key = id >>> CHUNK_BITS;
