@@ -1,8 +1,9 @@
-// One measurement of bench/jobdir.ts, in its own process: `memory`, `disk`, `build`, `resume` or `crawl`.
+// One measurement of bench/jobdir.ts, in its own process: `null`, `memory`, `disk`, `build`,
+// `resume` or `crawl`.
 // Plain JS over the built `dist/` (run `npm run build` first), so that it measures what users
 // run, without a TypeScript loader's memory. Prints one JSON line on stdout.
 //
-//   node bench/jobdir-child.mjs memory|disk N DIR [growing=PERCENT]
+//   node bench/jobdir-child.mjs null|memory|disk N DIR [growing=PERCENT]
 //   node bench/jobdir-child.mjs build|resume N DIR [growing=PERCENT]
 //   node bench/jobdir-child.mjs crawl ORIGIN none|jobdir [growing=PERCENT]
 //
@@ -126,7 +127,22 @@ async function crawlOnce(origin, withJobdir) {
 }
 
 let out;
-if (mode === 'memory') {
+if (mode === 'null') {
+  // The same loop with no frontier: requests and fingerprints are made, then dropped. What the
+  // process costs without storing anything (V8's young generation grows under this allocation
+  // rate whatever the queue).
+  const nullQueue = { push() {}, pop: () => null, ack() {} };
+  const nullDupefilter = { seen: () => false };
+  phase = 'enqueue';
+  const t0 = performance.now();
+  for (let i = 0, n = Number(rest[0]); i < n; i++) {
+    const r = makeRequest(i);
+    if (!nullDupefilter.seen(requestFingerprint(r))) nullQueue.push(r);
+    if (i % 1000 === 0) sample();
+    if (i % 10_000 === 0) await new Promise((res) => setImmediate(res));
+  }
+  out = { enqueueSeconds: (performance.now() - t0) / 1000 };
+} else if (mode === 'memory') {
   out = await frontier(Number(rest[0]), new MemoryQueue(), new MemoryDupeFilter());
 } else if (mode === 'disk') {
   const d = diskBackend(join(rest[1], 'drain'));
@@ -161,7 +177,7 @@ if (mode === 'memory') {
 } else if (mode === 'crawl') {
   out = await crawlOnce(rest[0], rest[1] === 'jobdir');
 } else {
-  throw new Error(`unknown mode ${mode}: memory, disk, build, resume or crawl`);
+  throw new Error(`unknown mode ${mode}: null, memory, disk, build, resume or crawl`);
 }
 sample();
 console.log(JSON.stringify({ ...out, ...memoryReport() }));

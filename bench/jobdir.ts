@@ -1,7 +1,8 @@
 // The JOBDIR benchmark of issue 4. Each measurement runs bench/jobdir-child.mjs in a fresh
 // process, as plain JS over the built dist/ (what users run; no TypeScript loader in memory):
 //  1. a frontier of N pending requests and N seen fingerprints (N = 1,000,000): enqueue then
-//     drain, through the memory backend (baseline) and the JOBDIR disk backend; the RSS of the
+//     drain, through the memory backend (baseline) and the JOBDIR disk backend, and the same loop
+//     with no frontier at all (`null`: requests made and dropped); the RSS of the
 //     process before the frontier (node + tscrapy's modules) and the peak RSS while enqueuing
 //     and draining, with process.memoryUsage() at the peak; with and without
 //     `--heap-growing-percent=30` (set at run time through v8.setFlagsFromString);
@@ -52,8 +53,10 @@ function medians(runs: Figures[]): Figures {
 
 /** Frontier and resume figures of one build, median of `repeat` runs each. */
 function frontierFigures(n: number, dist: string[], dir: string) {
-  const runs: Record<string, Figures[]> = { memory: [], disk: [], memoryGrowing30: [], diskGrowing30: [], resume: [] };
+  const runs: Record<string, Figures[]> = { null: [], memory: [], disk: [], nullGrowing30: [], memoryGrowing30: [], diskGrowing30: [], resume: [] };
   for (let i = 0; i < repeat; i++) {
+    runs.null!.push(child(['null', String(n), dir, ...dist]));
+    runs.nullGrowing30!.push(child(['null', String(n), dir, 'growing=30', ...dist]));
     runs.memory!.push(child(['memory', String(n), dir, ...dist]));
     runs.disk!.push(child(['disk', String(n), join(dir, `disk-${i}`), ...dist]));
     rmSync(join(dir, `disk-${i}`), { recursive: true, force: true });
@@ -85,7 +88,7 @@ async function main() {
     } finally {
       await site.close();
     }
-    const { memory, disk, resume } = current as Record<string, Figures>;
+    const { memory, disk, resume, null: none } = current as Record<string, Figures>;
     const out = {
       frontier: n,
       /** MB are 10^6 bytes. */
@@ -94,6 +97,8 @@ async function main() {
       loadAverageAtEnd: loadavg().map((x) => +x.toFixed(2)),
       summary: {
         baseRssMb: disk!.baseRssMb,
+        /** The same loop making and dropping N requests: what the process costs without a frontier. */
+        nullPeakRssMb: none!.peakRssMb,
         diskPeakRssMb: disk!.peakRssMb,
         diskPeakRssMbGrowing30: current.diskGrowing30!.peakRssMb,
         memoryPeakRssMb: memory!.peakRssMb,

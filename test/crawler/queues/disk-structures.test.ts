@@ -106,4 +106,27 @@ describe('JOBDIR in-memory structures', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('DiskStore reloads a log larger than its scan window, with a record larger than the window', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'tscrapy-diskstruct-'));
+    try {
+      const logger = new Logger('t', 100, new MemorySink());
+      const paths = jobdirPaths(join(root, 'job'));
+      const store = new DiskStore({ paths, logger, lifo: false, commitDelayMs: 1 });
+      store.open();
+      // ~3 MB of small records around one of 1.5 MB: records straddle the 1 MiB scan window.
+      const texts: string[] = [];
+      for (let i = 0; i < 30_000; i++) texts.push(JSON.stringify({ url: `http://x/${i}`, n: i }));
+      texts.splice(12_345, 0, JSON.stringify({ url: 'http://x/big', body: 'b'.repeat(1_500_000) }));
+      for (const t of texts) store.push(t, 0, true);
+      await store.close();
+      const again = new DiskStore({ paths, logger, lifo: false, commitDelayMs: 1 });
+      again.open();
+      assert.equal(again.size, texts.length);
+      for (const t of texts) assert.equal(again.pop()!.json, t);
+      await again.close();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
