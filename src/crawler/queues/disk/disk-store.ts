@@ -7,16 +7,23 @@ import type { Logger } from '../../logger.js';
 import { requestFingerprint } from '../../fingerprint.js';
 import { FingerprintSet, fingerprintPrefix } from './fingerprint-set.js';
 import { IdDeque } from './id-deque.js';
-import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile } from './record-log.js';
+import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile, sealRecord, writeFully } from './record-log.js';
 import { RecordTable } from './record-table.js';
 
 const QUEUE_MAGIC = 'TSCQ';
 const SEEN_MAGIC = 'TSCS';
 const PUSH_FIXED = 10;
-/** Write buffered pushes once this many bytes wait (no fsync: a crash keeps what reached the OS). */
-const WRITE_AT = 1024 * 1024;
+/**
+ * Write buffered pushes once this many bytes wait (no fsync: a crash keeps what reached the OS).
+ * Small enough that the write buffer stays at 512 KiB; large enough for few write calls.
+ */
+const WRITE_AT = 256 * 1024;
 /** Write buffered fingerprints once this many wait (after syncing the pushes they belong to). */
 const SEEN_WRITE_AT = 65536;
+/** A seen.bin record of SEEN_WRITE_AT fingerprints (512 KiB), built in place. */
+const SEEN_RECORD_BYTES = RECORD_HEADER_BYTES + 1 + SEEN_WRITE_AT * 8;
+/** Bytes read per pop: a whole record of a typical request (~100 bytes) in one read. */
+const READ_AHEAD = 1024;
 
 /** How far the spider's start() output got: `consumed` outputs are durably recorded. */
 export interface StartProgress {
@@ -49,7 +56,8 @@ interface Deferred {
 /**
  * The persistent frontier of one JOBDIR: a log of append-only segment files holding request
  * pushes, acks and start() progress, plus `seen.bin` holding fingerprints. Memory holds only
- * ids and locations (about 20 bytes per pending request, 16 per fingerprint).
+ * ids and offsets (8 bytes per pending request: its offset and its place in a priority deque)
+ * and fingerprint prefixes (about 16 bytes each); records are read back from the files.
  *
  * Durability (at-least-once): pushes and fingerprints may be written any time (pushes first);
  * acks are written only at a commit, after `beforeCommit` (feeds flushed and synced, state
@@ -72,12 +80,19 @@ export class DiskStore {
   /** Bytes of the head segment already written to the file. */
   #headWritten = 0;
   readonly #out = new RecordBuffer();
+  readonly #scratch = Buffer.allocUnsafeSlow(READ_AHEAD);
   #seenFd = -1;
-  #seenPairs = new Uint32Array(2 * 4096);
+  /**
+   * Fingerprints not yet written, as a seen.bin record being filled. Two buffers take turns: a
+   * commit writes one after awaiting a sync while new fingerprints go to the other; none is
+   * allocated per batch (a 512 KiB Buffer per batch lingers until a GC notices it).
+   */
+  #seenBuf: Buffer | null = null;
+  #seenSpare: Buffer | null = null;
   #seenCount = 0;
   #acks: number[] = [];
-  /** While scanning: filtered pushes after the last commit record. */
-  #uncommitted: number[] = [];
+  /** While scanning: the highest id pushed before the last commit record (ids grow in log order). */
+  #committedThrough = 0;
   #start: StartProgress = { consumed: 0, done: false };
   #durableStart: StartProgress = { consumed: 0, done: false };
   #startDirty = false;
@@ -120,7 +135,17 @@ export class DiskStore {
       this.#warnTorn(path, r.tornBytes);
       if (k === segs.length - 1) this.#headWritten = r.validEnd;
     }
-    this.#table.forEach((id, prio) => this.#enqueueId(id, prio));
+    // Replay queued every push; keep those not acked since.
+    this.#pending = 0;
+    for (const dq of this.#deques.values()) {
+      dq.filter((id) => this.#table.has(id));
+      this.#pending += dq.length;
+    }
+    this.#priorities = this.#priorities.filter((prio) => {
+      if (this.#deques.get(prio)!.length > 0) return true;
+      this.#deques.delete(prio);
+      return false;
+    });
     this.#durableStart = { ...this.#start };
     this.#head = segs.length ? segs[segs.length - 1]! : 1;
     this.#headFd = openSync(join(paths.queue, segmentName(this.#head)), 'a+');
@@ -134,15 +159,14 @@ export class DiskStore {
     }
     this.#seenFd = openSync(paths.seen, 'a');
     if (fstatSync(this.#seenFd).size === 0) {
-      writeAll(this.#seenFd, fileHeader(SEEN_MAGIC));
+      writeFully(this.#seenFd, fileHeader(SEEN_MAGIC));
       fsyncSync(this.#seenFd);
     }
     // Pushes after the last commit may lack their fingerprint in seen.bin (a crash between the
     // two writes): take it from the stored request, so a replayed parent cannot enqueue it twice.
-    for (const id of this.#uncommitted) {
-      if (this.#table.get(id)) this.seenBefore(requestFingerprint(decodeRequest(this.#readJson(id), null)));
+    for (let id = Math.max(this.#committedThrough + 1, this.#table.firstId); id < this.#nextId; id++) {
+      if (this.#table.has(id) && this.#readFiltered(id)) this.seenBefore(requestFingerprint(decodeRequest(this.#readJson(id), null)));
     }
-    this.#uncommitted = [];
     this.loaded.pending = this.#pending;
     this.loaded.seen = this.seen.size;
     this.#opened = true;
@@ -192,7 +216,7 @@ export class DiskStore {
     p += b.write(json, p, 'utf8');
     out.len = p;
     out.seal(start);
-    this.#table.set(id, this.#head, this.#headWritten + start, p - start, priority | 0);
+    this.#table.set(id, this.#head, this.#headWritten + start);
     this.#segLive.set(this.#head, (this.#segLive.get(this.#head) ?? 0) + 1);
     this.#enqueueId(id, priority | 0);
     return id;
@@ -315,7 +339,8 @@ export class DiskStore {
     const seen = this.#takeSeen();
     if (seen) {
       await datasync(this.#headFd);
-      writeAll(this.#seenFd, seen);
+      writeFully(this.#seenFd, seen);
+      this.#releaseSeen(seen);
       await datasync(this.#seenFd);
     }
     if (acks.length) this.#appendAcks(acks);
@@ -332,14 +357,15 @@ export class DiskStore {
     switch (p[0]) {
       case RecordType.Push: {
         const id = p.readUInt32LE(2);
-        this.#table.set(id, seg, off, p.length + RECORD_HEADER_BYTES, p.readInt32LE(6));
+        this.#table.set(id, seg, off);
         this.#segLive.set(seg, (this.#segLive.get(seg) ?? 0) + 1);
-        if (p[1] === 1) this.#uncommitted.push(id);
+        // Queued now, in log (= id) order; open() drops the ones acked later in the log.
+        this.#enqueueId(id, p.readInt32LE(6));
         if (id >= this.#nextId) this.#nextId = id + 1;
         return;
       }
       case RecordType.Commit:
-        this.#uncommitted = [];
+        this.#committedThrough = this.#nextId - 1;
         return;
       case RecordType.Ack:
         for (let i = 1; i + 4 <= p.length; i += 4) this.#forget(p.readUInt32LE(i));
@@ -364,6 +390,7 @@ export class DiskStore {
     for (const seg of [...this.#segLive.keys()].sort((a, b) => a - b)) {
       if (seg >= this.#head || this.#segLive.get(seg)! > 0) break;
       this.#segLive.delete(seg);
+      this.#table.dropSegmentsThrough(seg);
       const fd = this.#readFds.get(seg);
       if (fd !== undefined) {
         closeSync(fd);
@@ -391,25 +418,55 @@ export class DiskStore {
   }
 
   #readJson(id: number): string {
-    const e = this.#table.get(id);
-    if (!e) throw new Error(`JOBDIR queue: request #${id} has no record`);
-    const seg = e.chunk.seg[e.i]!;
-    const off = e.chunk.off[e.i]!;
-    const len = e.chunk.len[e.i]!;
-    const from = off + RECORD_HEADER_BYTES + PUSH_FIXED;
-    const to = off + len;
+    const off = this.#table.offset(id);
+    if (off === 0) throw new Error(`JOBDIR queue: request #${id} has no record`);
+    const seg = this.#table.segment(id);
+    const skip = RECORD_HEADER_BYTES + PUSH_FIXED;
     if (seg === this.#head && off >= this.#headWritten) {
-      return this.#out.buf.toString('utf8', from - this.#headWritten, to - this.#headWritten);
+      const at = off - this.#headWritten;
+      return this.#out.buf.toString('utf8', at + skip, at + RECORD_HEADER_BYTES + this.#out.buf.readUInt32LE(at));
     }
-    const buf = Buffer.allocUnsafe(to - from);
-    let got = 0;
+    // One read of READ_AHEAD bytes covers most records (its length is in its header); a longer
+    // one takes a second read. The scratch buffer is reused: nothing is allocated but the string.
     const fd = this.#readFd(seg);
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, from + got);
-      if (n === 0) throw new JobdirCorruptError(join(this.#o.paths.queue, segmentName(seg)), `ends before the record at byte ${off}`);
+    let buf = this.#scratch;
+    let got = this.#readAt(fd, seg, buf, 0, READ_AHEAD, off);
+    if (got < skip) throw this.#truncated(seg, off);
+    const end = RECORD_HEADER_BYTES + buf.readUInt32LE(0);
+    if (end > got) {
+      if (end > buf.length) {
+        const bigger = Buffer.allocUnsafe(end);
+        buf.copy(bigger, 0, 0, got);
+        buf = bigger;
+      }
+      while (got < end) got += this.#readAt(fd, seg, buf, got, end - got, off + got);
+    }
+    return buf.toString('utf8', skip, end);
+  }
+
+  /** Whether the push of a live id went through the dupefilter (its `filtered` byte). */
+  #readFiltered(id: number): boolean {
+    const off = this.#table.offset(id);
+    const seg = this.#table.segment(id);
+    if (seg === this.#head && off >= this.#headWritten) return this.#out.buf[off - this.#headWritten + RECORD_HEADER_BYTES + 1] === 1;
+    this.#readAt(this.#readFd(seg), seg, this.#scratch, 0, RECORD_HEADER_BYTES + 2, off);
+    return this.#scratch[RECORD_HEADER_BYTES + 1] === 1;
+  }
+
+  /** Reads up to `length` bytes at `position`; throws when the file ends before any (a truncated record). */
+  #readAt(fd: number, seg: number, buf: Buffer, at: number, length: number, position: number): number {
+    let got = 0;
+    while (got < length) {
+      const n = readSync(fd, buf, at + got, length - got, position + got);
+      if (n === 0) break;
       got += n;
     }
-    return buf.toString('utf8');
+    if (got === 0) throw this.#truncated(seg, position);
+    return got;
+  }
+
+  #truncated(seg: number, off: number): JobdirCorruptError {
+    return new JobdirCorruptError(join(this.#o.paths.queue, segmentName(seg)), `ends before the record at byte ${off}`);
   }
 
   #readFd(seg: number): number {
@@ -489,38 +546,40 @@ export class DiskStore {
   }
 
   #addSeenPair(hi: number, lo: number): void {
-    if (this.#seenCount * 2 === this.#seenPairs.length) {
-      if (this.#seenCount >= SEEN_WRITE_AT) {
-        // A fingerprint must not be durable before its push: write and sync the pushes first.
-        this.#writeOut();
-        fsyncSync(this.#headFd);
-        writeAll(this.#seenFd, this.#takeSeen()!);
-      } else {
-        const next = new Uint32Array(this.#seenPairs.length * 2);
-        next.set(this.#seenPairs);
-        this.#seenPairs = next;
-      }
+    if (this.#seenCount === SEEN_WRITE_AT) {
+      // A fingerprint must not be durable before its push: write and sync the pushes first.
+      this.#writeOut();
+      fsyncSync(this.#headFd);
+      writeFully(this.#seenFd, this.#sealSeen());
     }
-    this.#seenPairs[this.#seenCount * 2] = hi;
-    this.#seenPairs[this.#seenCount * 2 + 1] = lo;
+    this.#seenBuf ??= this.#seenSpare ?? Buffer.allocUnsafeSlow(SEEN_RECORD_BYTES);
+    if (this.#seenBuf === this.#seenSpare) this.#seenSpare = null;
+    const at = RECORD_HEADER_BYTES + 1 + this.#seenCount * 8;
+    this.#seenBuf.writeUInt32LE(hi, at);
+    this.#seenBuf.writeUInt32LE(lo, at + 4);
     this.#seenCount++;
   }
 
+  /** The buffered fingerprints as a sealed record (a view of the current buffer); empties the count. */
+  #sealSeen(): Buffer {
+    const buf = this.#seenBuf!;
+    const end = RECORD_HEADER_BYTES + 1 + this.#seenCount * 8;
+    this.#seenCount = 0;
+    buf[RECORD_HEADER_BYTES] = RecordType.Seen;
+    sealRecord(buf, 0, end);
+    return buf.subarray(0, end);
+  }
+
+  /** For a commit: the buffered fingerprints as a record; new ones go to the other buffer until `#releaseSeen`. */
   #takeSeen(): Buffer | null {
     if (this.#seenCount === 0) return null;
-    const n = this.#seenCount;
-    this.#seenCount = 0;
-    const rec = Buffer.allocUnsafe(RECORD_HEADER_BYTES + 1 + n * 8);
-    rec[RECORD_HEADER_BYTES] = RecordType.Seen;
-    for (let i = 0; i < n; i++) {
-      rec.writeUInt32LE(this.#seenPairs[i * 2]!, RECORD_HEADER_BYTES + 1 + i * 8);
-      rec.writeUInt32LE(this.#seenPairs[i * 2 + 1]!, RECORD_HEADER_BYTES + 5 + i * 8);
-    }
-    const rb = new RecordBuffer();
-    rb.buf = rec;
-    rb.len = rec.length;
-    rb.seal(0);
+    const rec = this.#sealSeen();
+    this.#seenBuf = null;
     return rec;
+  }
+
+  #releaseSeen(rec: Buffer): void {
+    this.#seenSpare = Buffer.from(rec.buffer, rec.byteOffset, SEEN_RECORD_BYTES);
   }
 
   #warnTorn(path: string, bytes: number): void {
@@ -532,13 +591,6 @@ export class DiskStore {
 
 function datasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
-}
-
-function writeAll(fd: number, buf: Buffer): void {
-  const rb = new RecordBuffer();
-  rb.buf = buf;
-  rb.len = buf.length;
-  rb.writeTo(fd);
 }
 
 /** The compact JSON of a request: default values left out (most requests need ~80 bytes). */

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { JobdirCorruptError, JobdirVersionError } from '../../jobdir/errors.js';
 import { JOBDIR_FORMAT_VERSION } from '../../jobdir/layout.js';
@@ -38,54 +38,106 @@ export interface ScanResult {
   size: number;
 }
 
+/** Bytes read at a time while scanning: the file is never read whole (a segment is 16 MiB). */
+const SCAN_CHUNK = 1024 * 1024;
+
 /**
- * Calls `onRecord(payload, recordOffset)` for each record of `path`. A bad record at the tail
- * of the last file (`mayBeTorn`) is a torn write: it is reported in the result and the file is
- * truncated there. A bad record anywhere else, a bad header or an unknown version throws.
+ * Calls `onRecord(payload, recordOffset)` for each record of `path`. The payload is a view of a
+ * buffer that is reused for the next records: copy what must outlive the call. A bad record at
+ * the tail of the last file (`mayBeTorn`) is a torn write: it is reported in the result and the
+ * file is truncated there. A bad record anywhere else, a bad header or an unknown version throws.
  */
 export function scanFile(path: string, magic: string, mayBeTorn: boolean, onRecord: (payload: Buffer, offset: number) => void): ScanResult {
-  const data = readFileSync(path);
-  const size = data.length;
-  if (size < HEADER_BYTES) {
-    if (mayBeTorn) return truncateTo(path, 0, size, true);
-    throw new JobdirCorruptError(path, `is ${size} bytes long, shorter than its header`);
+  const fd = openSync(path, 'r');
+  let size: number;
+  /** Where the valid records end; -1 when not even the header is there. */
+  let end: number;
+  try {
+    size = fstatSync(fd).size;
+    if (size >= HEADER_BYTES) end = scanRecords(fd, path, size, magic, mayBeTorn, onRecord);
+    else if (mayBeTorn) end = -1;
+    else throw new JobdirCorruptError(path, `is ${size} bytes long, shorter than its header`);
+  } finally {
+    closeSync(fd);
   }
-  if (data.toString('latin1', 0, 4) !== magic) throw new JobdirCorruptError(path, `does not start with "${magic}" (not a tscrapy JOBDIR file)`);
-  const version = data.readUInt32LE(4);
+  if (end === size) return { validEnd: size, tornBytes: 0, size };
+  return end < 0 ? truncateTo(path, 0, size, true) : truncateTo(path, end, size, false);
+}
+
+/** Checks the header and calls `onRecord` for each record; returns where the valid records end. */
+function scanRecords(fd: number, path: string, size: number, magic: string, mayBeTorn: boolean, onRecord: (payload: Buffer, offset: number) => void): number {
+  const header = readAt(fd, 0, HEADER_BYTES);
+  if (header.toString('latin1', 0, 4) !== magic) throw new JobdirCorruptError(path, `does not start with "${magic}" (not a tscrapy JOBDIR file)`);
+  const version = header.readUInt32LE(4);
   if (version !== JOBDIR_FORMAT_VERSION) {
     throw new JobdirVersionError(`${path}: written in JOBDIR format version ${version}; this tscrapy reads version ${JOBDIR_FORMAT_VERSION}. Resume the job with the tscrapy that started it, or use a new JOBDIR`);
   }
+  // A window of the file: buf[0] is byte `winStart`; `winLen` bytes are valid.
+  let buf = Buffer.allocUnsafeSlow(Math.min(SCAN_CHUNK, size));
+  let winStart = 0;
+  let winLen = 0;
+  /** Makes bytes [off, off + n) of the file (n <= size - off) available in `buf`; returns where they start. */
+  const window = (off: number, n: number): number => {
+    if (off >= winStart && off + n <= winStart + winLen) return off - winStart;
+    if (n > buf.length) buf = Buffer.allocUnsafeSlow(n);
+    winStart = off;
+    winLen = readInto(fd, buf, off, Math.min(buf.length, size - off));
+    return 0;
+  };
   let off = HEADER_BYTES;
   while (off < size) {
     let bad: string | null = null;
     let len = 0;
+    let at = 0;
     if (size - off < RECORD_HEADER_BYTES) bad = `a record header is cut short at byte ${off}`;
     else {
-      len = data.readUInt32LE(off);
+      at = window(off, RECORD_HEADER_BYTES);
+      len = buf.readUInt32LE(at);
       if (len === 0 || off + RECORD_HEADER_BYTES + len > size) bad = `the record at byte ${off} declares ${len} bytes, but the file ends at byte ${size}`;
-      else if (crc32(data.subarray(off + RECORD_HEADER_BYTES, off + RECORD_HEADER_BYTES + len)) !== data.readUInt32LE(off + 4)) {
-        bad = `the record at byte ${off} fails its checksum`;
+      else {
+        at = window(off, RECORD_HEADER_BYTES + len);
+        if (crc32(buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + len)) !== buf.readUInt32LE(at + 4)) {
+          bad = `the record at byte ${off} fails its checksum`;
+        }
       }
     }
     if (bad) {
       // A torn write leaves garbage only at the very end: a valid record after the bad one
       // means damage in the middle, which is never dropped silently.
       const next = off + RECORD_HEADER_BYTES + len;
-      const torn = mayBeTorn && !(len > 0 && next < size && validRecordAt(data, next)) && size - off <= MAX_WRITE_BYTES + (len > MAX_WRITE_BYTES ? len + RECORD_HEADER_BYTES : 0);
-      if (torn) return truncateTo(path, off, size, false);
+      const torn = mayBeTorn && !(len > 0 && next < size && validRecordAt(fd, next, size)) && size - off <= MAX_WRITE_BYTES + (len > MAX_WRITE_BYTES ? len + RECORD_HEADER_BYTES : 0);
+      if (torn) return off;
       throw new JobdirCorruptError(path, `${bad}, and it is not a torn write at the end of the job's last file`);
     }
-    onRecord(data.subarray(off + RECORD_HEADER_BYTES, off + RECORD_HEADER_BYTES + len), off);
+    onRecord(buf.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + len), off);
     off += RECORD_HEADER_BYTES + len;
   }
-  return { validEnd: size, tornBytes: 0, size };
+  return size;
 }
 
-function validRecordAt(data: Buffer, off: number): boolean {
-  if (data.length - off < RECORD_HEADER_BYTES) return false;
-  const len = data.readUInt32LE(off);
-  if (len === 0 || off + RECORD_HEADER_BYTES + len > data.length) return false;
-  return crc32(data.subarray(off + RECORD_HEADER_BYTES, off + RECORD_HEADER_BYTES + len)) === data.readUInt32LE(off + 4);
+function validRecordAt(fd: number, off: number, size: number): boolean {
+  if (size - off < RECORD_HEADER_BYTES) return false;
+  const head = readAt(fd, off, RECORD_HEADER_BYTES);
+  const len = head.readUInt32LE(0);
+  if (len === 0 || off + RECORD_HEADER_BYTES + len > size) return false;
+  return crc32(readAt(fd, off + RECORD_HEADER_BYTES, len)) === head.readUInt32LE(4);
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  const got = readInto(fd, buf, position, length);
+  return got === length ? buf : buf.subarray(0, got);
+}
+
+/** Reads `length` bytes at `position` into the start of `buf` (fewer only at the end of the file). */
+function readInto(fd: number, buf: Buffer, position: number, length: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
 }
 
 function truncateTo(path: string, end: number, size: number, headerless: boolean): ScanResult {
@@ -118,18 +170,27 @@ export class RecordBuffer {
 
   /** Fills in the length and CRC of the record whose header starts at `start` and payload ends at `this.len`. */
   seal(start: number): void {
-    const payloadLen = this.len - start - RECORD_HEADER_BYTES;
-    this.buf.writeUInt32LE(payloadLen, start);
-    this.buf.writeUInt32LE(crc32(this.buf.subarray(start + RECORD_HEADER_BYTES, this.len)), start + 4);
+    sealRecord(this.buf, start, this.len);
   }
 
   /** Writes the buffer to `fd` (at its end: files are opened for appending) and empties it. */
   writeTo(fd: number): number {
     const n = this.len;
-    let done = 0;
-    while (done < n) done += writeSync(fd, this.buf, done, n - done);
+    writeFully(fd, this.buf, n);
     this.len = 0;
     if (this.buf.length > 4 * 1024 * 1024) this.buf = Buffer.allocUnsafe(256 * 1024);
     return n;
   }
+}
+
+/** Fills in the length and CRC of the record whose header starts at `start` and payload ends at `end`. */
+export function sealRecord(buf: Buffer, start: number, end: number): void {
+  buf.writeUInt32LE(end - start - RECORD_HEADER_BYTES, start);
+  buf.writeUInt32LE(crc32(buf.subarray(start + RECORD_HEADER_BYTES, end)), start + 4);
+}
+
+/** Writes the first `length` bytes of `buf` to `fd` (at its end: files are opened for appending). */
+export function writeFully(fd: number, buf: Buffer, length = buf.length): void {
+  let done = 0;
+  while (done < length) done += writeSync(fd, buf, done, length - done);
 }
