@@ -3,7 +3,7 @@ import type { CrawlerContext } from '../components.js';
 import type { Logger } from '../logger.js';
 import { VERSION } from '../settings/defaults.js';
 import type { StatsCollector } from '../stats.js';
-import { writeFileAtomic, writeFileAtomicSync } from './atomic-file.js';
+import { writeFileAtomic, writeFileAtomicSync } from '../../util/atomic-file.js';
 import { JobdirCorruptError, JobdirError, JobdirVersionError } from './errors.js';
 import { jobdirPaths, JOBDIR_FORMAT, JOBDIR_FORMAT_VERSION, type JobdirPaths } from './layout.js';
 import { JobdirLock } from './lock.js';
