@@ -6,6 +6,7 @@
 //
 //   node --import tsx bench/redis.ts [products=3000]
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Crawler } from '../src/crawler/crawler.js';
 import { Request } from '../src/crawler/http/request.js';
@@ -30,6 +31,20 @@ interface RunStats {
   seconds: number;
   roundTrips: number;
   items: number;
+  /** This process only (not merged): */
+  own?: WorkerProbe;
+}
+
+/** What one crawler process measured about itself. */
+interface WorkerProbe {
+  responses: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  /** Mean requests in the downloader, sampled every 5 ms (16 = always saturated). */
+  meanInFlight: number;
+  /** Seconds from start to this process's first response. */
+  firstResponseSeconds: number;
+  roundTrips: number;
 }
 
 async function runCrawl(origin: string, pages: number, settings: Record<string, unknown>): Promise<RunStats> {
@@ -39,7 +54,32 @@ async function runCrawl(origin: string, pages: number, settings: Record<string, 
     keepItems: false,
     logSink: new MemorySink(),
   });
+  let own = 0;
+  let first = 0;
+  let samples = 0;
+  let inFlightSum = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  crawler.signals.connect('responseReceived', () => {
+    if (own++ === 0) first = (performance.now() - t0) / 1000;
+  });
+  const sampler = setInterval(() => {
+    const st = crawler.engine?.status();
+    if (!st) return;
+    samples++;
+    inFlightSum += st.inFlight;
+  }, 5);
   const { stats } = await crawler.crawl();
+  clearInterval(sampler);
+  const cpu = process.cpuUsage(cpu0);
+  const probe: WorkerProbe = {
+    responses: own,
+    wallSeconds: (performance.now() - t0) / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    meanInFlight: samples ? inFlightSum / samples : 0,
+    firstResponseSeconds: first,
+    roundTrips: ownRoundTrips(crawler),
+  };
   // Merged stats (last worker out): earliest start to latest finish across workers.
   const seconds = (Date.parse(String(stats.finish_time)) - Date.parse(String(stats.start_time))) / 1000;
   return {
@@ -47,7 +87,12 @@ async function runCrawl(origin: string, pages: number, settings: Record<string, 
     seconds,
     roundTrips: Number(stats['redis/round_trips'] ?? 0),
     items: Number(stats.item_scraped_count ?? 0),
+    own: probe,
   };
+}
+
+function ownRoundTrips(_crawler: Crawler): number {
+  return 0;
 }
 
 if (process.argv[2] === 'worker') {
@@ -80,21 +125,48 @@ async function workers(n: number, crawlId: string): Promise<RunStats> {
     }),
   );
   await Promise.all(ready);
+  const { Redis } = await import('ioredis');
+  const probe = new Redis(redis.url);
+  const trace: string[] = [];
+  const t0 = performance.now();
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const [p, l] = await probe.mget(`tscrapy:${crawlId}:pending`, `tscrapy:${crawlId}:leased`);
+      trace.push(`${Math.round(performance.now() - t0)}:${p ?? 0}/${l ?? 0}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
   for (const c of children) c.stdin!.end('go\n');
   const outs = await Promise.all(done);
+  sampling = false;
+  await sampler;
+  probe.disconnect();
+  console.error('  pending/leased', trace.join(' '));
   // The last worker out printed the merged totals: the one with the most responses.
-  return outs.map((o) => JSON.parse(o) as RunStats).sort((a, b) => b.responses - a.responses)[0]!;
+  const all = outs.map((o) => JSON.parse(o) as RunStats);
+  for (const r of all) console.error('  worker', JSON.stringify(r.own));
+  return all.sort((a, b) => b.responses - a.responses)[0]!;
+}
+
+function procCpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 try {
   const rows: Array<{ run: string } & RunStats & { pagesPerSecond: number }> = [];
   const base = await runCrawl(site.origin, pages, {});
+  console.error('  memory c=16', JSON.stringify(base.own));
   rows.push({ run: 'memory, 1 process', ...base, pagesPerSecond: base.responses / base.seconds });
   // The same total concurrency as 4 workers, in one process: what this machine and site allow.
   const wide = await runCrawl(site.origin, pages, { CONCURRENT_REQUESTS: 64, CONCURRENT_REQUESTS_PER_DOMAIN: 64 });
+  console.error('  memory c=64', JSON.stringify(wide.own));
   rows.push({ run: 'memory, 1 proc, c=64', ...wide, pagesPerSecond: wide.responses / wide.seconds });
   for (const n of [1, 2, 4]) {
+    const siteCpu0 = procCpuSeconds(site.pid);
     const r = await workers(n, `bench-${n}-${Date.now()}`);
+    console.error(`  site cpu ${(procCpuSeconds(site.pid) - siteCpu0).toFixed(2)} s`);
     rows.push({ run: `redis, ${n} worker${n > 1 ? 's' : ''}`, ...r, pagesPerSecond: r.responses / r.seconds });
   }
   const one = rows[2]!.pagesPerSecond;

@@ -50,6 +50,8 @@ export class Engine {
   #startSkip = 0;
   #startConsumed = 0;
   #inFlight = 0;
+  /** Requests taken from the scheduler whose handling (download, callback, ack) is not over. */
+  #handling = 0;
   #pumping = false;
   #kickScheduled = false;
   #again = false;
@@ -217,6 +219,7 @@ export class Engine {
   #download(request: Request): void {
     const { downloader, spider, signals } = this.#p;
     this.#inFlight++;
+    this.#handling++;
     if (signals.has('requestReachedDownloader')) signals.send('requestReachedDownloader', { request, spider });
     downloader
       .fetch(request, spider)
@@ -231,7 +234,10 @@ export class Engine {
         },
       )
       .catch((err: unknown) => this.#p.logger.error(`Unexpected error handling ${request}: ${(err as Error)?.stack ?? err}`))
-      .finally(() => this.kick());
+      .finally(() => {
+        this.#handling--;
+        this.kick();
+      });
   }
 
   async #rescheduled(original: Request, next: Request): Promise<void> {
@@ -301,7 +307,9 @@ export class Engine {
 
   #isIdle(): boolean {
     return (
-      this.#inFlight === 0 &&
+      // Not only the downloader: with an asynchronous scheduler (Redis) a redirect's enqueue or
+      // an ack may still be in progress, and an idle shared-crawl worker hands its leases back.
+      this.#handling === 0 &&
       this.#p.scraper.idle &&
       !this.#pumping &&
       !this.#kickScheduled &&

@@ -32,6 +32,10 @@ export class RedisQueue implements RequestQueue {
   #spider: Spider | undefined;
   #buffer: Array<{ id: string; data: string }> = [];
   #leases = new WeakMap<Request, string>();
+  /** Lease ids handed to the engine and not acked yet (reset when the engine reports idle). */
+  #outstanding = new Set<string>();
+  /** Pop round trips in flight. */
+  #filling = 0;
   /** Fingerprints known to be in the shared set: repeats need no round trip. */
   readonly known = new Set<string>();
   #seeds = false;
@@ -87,6 +91,7 @@ export class RedisQueue implements RequestQueue {
       try {
         const request = Request.fromJSON(JSON.parse(next.data), this.#spider);
         this.#leases.set(request, next.id);
+        this.#outstanding.add(next.id);
         return request;
       } catch (err) {
         // A request this spider cannot rebuild (renamed callback, foreign crawl id) is dropped, not retried forever.
@@ -102,6 +107,7 @@ export class RedisQueue implements RequestQueue {
     const id = this.#leases.get(request);
     if (id === undefined) return;
     this.#leases.delete(request);
+    this.#outstanding.delete(id);
     this.#s.ack(id);
   }
 
@@ -113,15 +119,23 @@ export class RedisQueue implements RequestQueue {
    * Called when this worker is idle. Resolves 'work' once requests are buffered here again,
    * 'finished' when the queue is empty and no worker holds a lease (and seeding is over),
    * 'timeout' after `idleTimeoutMs` of waiting on other workers' leases, 'closing' if the crawl stops.
+   * Call it only when the engine is idle: requests this worker still holds a lease on are then
+   * orphans and go back to the queue. The engine may pull again while this waits (its heartbeat
+   * kicks): leases taken since are not orphans, and 'work' is returned at once.
    */
   async waitForWork(isClosing: () => boolean): Promise<IdleOutcome> {
     const { session: s, logger } = this.#o;
     const started = Date.now();
     let logged = false;
+    let pause = Math.min(10, this.#o.pollMs ?? 200);
+    this.#outstanding.clear();
     await s.flush();
     for (;;) {
       if (isClosing() || this.#closing) return 'closing';
-      const [pending, leased, seed] = await s.run<[number, number, string, number]>('tscrapyIdle', [s.workerId, s.leaseMs, s.options.lifo ? 1 : 0]);
+      if (this.#buffer.length > 0 || this.#outstanding.size > 0) return 'work';
+      // A pop in flight (the engine pulling) may be answered before this script runs: its leases are not orphans.
+      const requeueOwn = this.#filling === 0 ? 1 : 0;
+      const [pending, leased, seed] = await s.run<[number, number, string, number]>('tscrapyIdle', [s.workerId, s.leaseMs, s.options.lifo ? 1 : 0, requeueOwn]);
       if (seed === 'seeder-died' && !this.#warnedSeeder) {
         this.#warnedSeeder = true;
         logger.warn('The worker seeding the start requests stopped before it finished; continuing with the requests it seeded');
@@ -147,7 +161,9 @@ export class RedisQueue implements RequestQueue {
           seed === 'seeding' ? 'Waiting for the first worker to seed the start requests' : `Queue empty; waiting for ${leased} requests leased by other workers`,
         );
       }
-      await new Promise((r) => setTimeout(r, this.#o.pollMs ?? 200));
+      // Check often at first (another worker is about to seed, or to enqueue what it just parsed), then back off.
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, this.#o.pollMs ?? 200);
     }
   }
 
@@ -162,8 +178,13 @@ export class RedisQueue implements RequestQueue {
 
   async #fill(): Promise<void> {
     const s = this.#s;
-    const res = await s.run<Array<string | number>>('tscrapyPop', [s.workerId, this.#o.prefetch ?? 8, s.options.lifo ? 1 : 0, s.leaseMs]);
-    for (let i = 1; i + 1 < res.length; i += 2) this.#buffer.push({ id: String(res[i]), data: String(res[i + 1]) });
+    this.#filling++;
+    try {
+      const res = await s.run<Array<string | number>>('tscrapyPop', [s.workerId, this.#o.prefetch ?? 8, s.options.lifo ? 1 : 0, s.leaseMs]);
+      for (let i = 1; i + 1 < res.length; i += 2) this.#buffer.push({ id: String(res[i]), data: String(res[i + 1]) });
+    } finally {
+      this.#filling--;
+    }
   }
 
   #serialize(request: Request): string {
