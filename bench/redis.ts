@@ -45,6 +45,8 @@ interface WorkerProbe {
   /** Seconds from start to this process's first response. */
   firstResponseSeconds: number;
   roundTrips: number;
+  /** CPU ms used at the first response, then at every 200th. */
+  cpuMsAtEvery200?: number[];
 }
 
 async function runCrawl(origin: string, pages: number, settings: Record<string, unknown>): Promise<RunStats> {
@@ -60,8 +62,13 @@ async function runCrawl(origin: string, pages: number, settings: Record<string, 
   let inFlightSum = 0;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const cpuAt: number[] = [];
   crawler.signals.connect('responseReceived', () => {
     if (own++ === 0) first = (performance.now() - t0) / 1000;
+    if (own === 1 || own % 200 === 0) {
+      const c = process.cpuUsage(cpu0);
+      cpuAt.push(Math.round((c.user + c.system) / 1000));
+    }
   });
   const sampler = setInterval(() => {
     const st = crawler.engine?.status();
@@ -79,6 +86,7 @@ async function runCrawl(origin: string, pages: number, settings: Record<string, 
     meanInFlight: samples ? inFlightSum / samples : 0,
     firstResponseSeconds: first,
     roundTrips: ownRoundTrips(crawler),
+    cpuMsAtEvery200: cpuAt,
   };
   // Merged stats (last worker out): earliest start to latest finish across workers.
   const seconds = (Date.parse(String(stats.finish_time)) - Date.parse(String(stats.start_time))) / 1000;
@@ -116,7 +124,7 @@ async function workers(n: number, crawlId: string): Promise<RunStats> {
   const children: ChildProcess[] = [];
   const done = Array.from({ length: n }, () =>
     new Promise<string>((resolve, reject) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', self, 'worker', JSON.stringify({ origin: site.origin, pages, settings })], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const c = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', self, 'worker', JSON.stringify({ origin: site.origin, pages, settings })], { stdio: ['pipe', 'pipe', 'inherit'] });
       children.push(c);
       let out = '';
       ready.push(new Promise((r) => c.stdout.once('data', () => r())));

@@ -264,13 +264,18 @@ export class Engine {
     if (!this.#forced) await this.#p.scheduler.done(request);
   }
 
-  /** Feeds `spider.start()` output in, staying a little ahead of the downloader. */
+  /**
+   * Feeds `spider.start()` output in, staying a little ahead of the downloader. A shared frontier
+   * (Redis) is fed ahead of the shared backlog instead, since every worker takes from it, and its
+   * round trips overlap (up to START_OUTPUTS_IN_FLIGHT outputs stored at once).
+   */
   async #feedStart(): Promise<void> {
     const { scraper, scheduler, logger, stats } = this.#p;
     this.#startBusy = true;
+    const storing = new Set<Promise<void>>();
     try {
       while (this.#running && this.#start) {
-        if (this.#backoutReason() !== null || scheduler.pending >= this.#p.startLookahead) {
+        if (this.#startHeld()) {
           await new Promise<void>((resolve) => this.#waiters.push(resolve));
           continue;
         }
@@ -280,9 +285,20 @@ export class Engine {
           this.#startSkip--;
           continue;
         }
-        await scraper.handleStartOutput(next.value);
-        scheduler.markStart(++this.#startConsumed, false);
+        const handled = scraper.handleStartOutput(next.value);
+        if (scheduler.sharedStartRoom() === null) {
+          await handled;
+          scheduler.markStart(++this.#startConsumed, false);
+          continue;
+        }
+        // Shared frontier: no start progress to record in order (markStart is for JOBDIR).
+        this.#startConsumed++;
+        storing.add(handled);
+        const forget = () => void storing.delete(handled);
+        handled.then(forget, forget);
+        if (storing.size >= START_OUTPUTS_IN_FLIGHT) await Promise.race(storing);
       }
+      await Promise.all(storing);
       if (this.#running) {
         this.#startDone = true;
         scheduler.markStart(this.#startConsumed, true);
@@ -296,6 +312,14 @@ export class Engine {
       this.#startBusy = false;
       this.kick();
     }
+  }
+
+  /** Whether start() must wait: the downloader is full or enough is pending (a shared frontier: its backlog is long enough). */
+  #startHeld(): boolean {
+    const { scheduler, scraper } = this.#p;
+    const room = scheduler.sharedStartRoom();
+    if (room !== null) return !room || scraper.needsBackout();
+    return this.#backoutReason() !== null || scheduler.pending >= this.#p.startLookahead;
   }
 
   #wakeStart(): void {
@@ -342,5 +366,8 @@ export class Engine {
     this.#resolveFinished();
   }
 }
+
+/** Start outputs a shared-frontier seeder stores at once (their round trips overlap). */
+const START_OUTPUTS_IN_FLIGHT = 64;
 
 async function* noStartRequests(): AsyncGenerator<never> {}

@@ -9,6 +9,8 @@ export interface RedisQueueOptions {
   session: RedisSession;
   /** Requests taken under lease per round trip when the local buffer runs dry. @default 8 */
   prefetch?: number;
+  /** The seeder feeds start() while fewer requests than this are pending in the shared queue. @default 1000 */
+  startBacklog?: number;
   /** How long an idle worker waits while others hold leases; 0 = as long as any lease is outstanding. */
   idleTimeoutMs?: number;
   /** Pause between checks of an idle worker. @default 200 (the backend uses 100 ms, or a tenth of the lease when shorter) */
@@ -36,6 +38,8 @@ export class RedisQueue implements RequestQueue {
   #outstanding = new Set<string>();
   /** Pop round trips in flight. */
   #filling = 0;
+  /** Requests pending in the shared queue, as of this worker's last pop (plus what it stored since). */
+  #sharedPending = 0;
   /** Fingerprints known to be in the shared set: repeats need no round trip. */
   readonly known = new Set<string>();
   #seeds = false;
@@ -72,14 +76,23 @@ export class RedisQueue implements RequestQueue {
   }
 
   async push(request: Request): Promise<void> {
+    this.#sharedPending++;
     await this.#s.enqueue('', request.priority, this.#serialize(request));
+  }
+
+  /** Whether the seeder should feed more start requests: the shared backlog (as last seen) is short. */
+  wantsStart(): boolean {
+    return this.#sharedPending < (this.#o.startBacklog ?? 1000);
   }
 
   /** Dedup and store in one atomic step (a crash between the two would lose the request). Resolves false for a duplicate. */
   async pushUnique(request: Request, fingerprint: string): Promise<boolean> {
     if (this.known.has(fingerprint)) return false;
     const data = this.#serialize(request);
+    // Counted now, so that a seeder issuing many start requests at once stops at the backlog.
+    this.#sharedPending++;
     const stored = await this.#s.enqueue(fingerprint, request.priority, data);
+    if (!stored) this.#sharedPending--;
     this.known.add(fingerprint);
     return stored;
   }
@@ -136,6 +149,7 @@ export class RedisQueue implements RequestQueue {
       // A pop in flight (the engine pulling) may be answered before this script runs: its leases are not orphans.
       const requeueOwn = this.#filling === 0 ? 1 : 0;
       const [pending, leased, seed] = await s.run<[number, number, string, number]>('tscrapyIdle', [s.workerId, s.leaseMs, s.options.lifo ? 1 : 0, requeueOwn]);
+      this.#sharedPending = pending;
       if (seed === 'seeder-died' && !this.#warnedSeeder) {
         this.#warnedSeeder = true;
         logger.warn('The worker seeding the start requests stopped before it finished; continuing with the requests it seeded');
@@ -181,6 +195,7 @@ export class RedisQueue implements RequestQueue {
     this.#filling++;
     try {
       const res = await s.run<Array<string | number>>('tscrapyPop', [s.workerId, this.#o.prefetch ?? 8, s.options.lifo ? 1 : 0, s.leaseMs]);
+      this.#sharedPending = Number(res[0]);
       for (let i = 1; i + 1 < res.length; i += 2) this.#buffer.push({ id: String(res[i]), data: String(res[i + 1]) });
     } finally {
       this.#filling--;
