@@ -50,6 +50,8 @@ export class Engine {
   #startSkip = 0;
   #startConsumed = 0;
   #inFlight = 0;
+  /** Requests taken from the scheduler whose handling (download, callback, ack) is not over. */
+  #handling = 0;
   #pumping = false;
   #kickScheduled = false;
   #again = false;
@@ -217,6 +219,7 @@ export class Engine {
   #download(request: Request): void {
     const { downloader, spider, signals } = this.#p;
     this.#inFlight++;
+    this.#handling++;
     if (signals.has('requestReachedDownloader')) signals.send('requestReachedDownloader', { request, spider });
     downloader
       .fetch(request, spider)
@@ -231,7 +234,10 @@ export class Engine {
         },
       )
       .catch((err: unknown) => this.#p.logger.error(`Unexpected error handling ${request}: ${(err as Error)?.stack ?? err}`))
-      .finally(() => this.kick());
+      .finally(() => {
+        this.#handling--;
+        this.kick();
+      });
   }
 
   async #rescheduled(original: Request, next: Request): Promise<void> {
@@ -258,13 +264,18 @@ export class Engine {
     if (!this.#forced) await this.#p.scheduler.done(request);
   }
 
-  /** Feeds `spider.start()` output in, staying a little ahead of the downloader. */
+  /**
+   * Feeds `spider.start()` output in, staying a little ahead of the downloader. A shared frontier
+   * (Redis) is fed ahead of the shared backlog instead, since every worker takes from it, and its
+   * round trips overlap (up to START_OUTPUTS_IN_FLIGHT outputs stored at once).
+   */
   async #feedStart(): Promise<void> {
     const { scraper, scheduler, logger, stats } = this.#p;
     this.#startBusy = true;
+    const storing = new Set<Promise<void>>();
     try {
       while (this.#running && this.#start) {
-        if (this.#backoutReason() !== null || scheduler.pending >= this.#p.startLookahead) {
+        if (this.#startHeld()) {
           await new Promise<void>((resolve) => this.#waiters.push(resolve));
           continue;
         }
@@ -274,9 +285,20 @@ export class Engine {
           this.#startSkip--;
           continue;
         }
-        await scraper.handleStartOutput(next.value);
-        scheduler.markStart(++this.#startConsumed, false);
+        const handled = scraper.handleStartOutput(next.value);
+        if (scheduler.sharedStartRoom() === null) {
+          await handled;
+          scheduler.markStart(++this.#startConsumed, false);
+          continue;
+        }
+        // Shared frontier: no start progress to record in order (markStart is for JOBDIR).
+        this.#startConsumed++;
+        storing.add(handled);
+        const forget = () => void storing.delete(handled);
+        handled.then(forget, forget);
+        if (storing.size >= START_OUTPUTS_IN_FLIGHT) await Promise.race(storing);
       }
+      await Promise.all(storing);
       if (this.#running) {
         this.#startDone = true;
         scheduler.markStart(this.#startConsumed, true);
@@ -292,6 +314,14 @@ export class Engine {
     }
   }
 
+  /** Whether start() must wait: the downloader is full or enough is pending (a shared frontier: its backlog is long enough). */
+  #startHeld(): boolean {
+    const { scheduler, scraper } = this.#p;
+    const room = scheduler.sharedStartRoom();
+    if (room !== null) return !room || scraper.needsBackout();
+    return this.#backoutReason() !== null || scheduler.pending >= this.#p.startLookahead;
+  }
+
   #wakeStart(): void {
     if (this.#waiters.length === 0) return;
     const waiters = this.#waiters;
@@ -301,7 +331,9 @@ export class Engine {
 
   #isIdle(): boolean {
     return (
-      this.#inFlight === 0 &&
+      // Not only the downloader: with an asynchronous scheduler (Redis) a redirect's enqueue or
+      // an ack may still be in progress, and an idle shared-crawl worker hands its leases back.
+      this.#handling === 0 &&
       this.#p.scraper.idle &&
       !this.#pumping &&
       !this.#kickScheduled &&
@@ -334,5 +366,8 @@ export class Engine {
     this.#resolveFinished();
   }
 }
+
+/** Start outputs a shared-frontier seeder stores at once (their round trips overlap). */
+const START_OUTPUTS_IN_FLIGHT = 64;
 
 async function* noStartRequests(): AsyncGenerator<never> {}

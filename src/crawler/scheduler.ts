@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   enqueueUnique?: (request: Request, fingerprint: string) => Promise<boolean>;
   /** False when another worker of a shared crawl already fed the start requests. */
   seedsStart?: () => boolean;
+  /** A shared frontier: whether `start()` should feed more now (see QueueBackend.startRoom). */
+  startRoom?: () => boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export class Scheduler {
   readonly #debugDupes: boolean;
   readonly #enqueueUnique: SchedulerOptions['enqueueUnique'];
   readonly #seedsStart: SchedulerOptions['seedsStart'];
+  readonly #startRoom: SchedulerOptions['startRoom'];
   #loggedDupe = false;
 
   constructor(options: SchedulerOptions) {
@@ -46,6 +49,7 @@ export class Scheduler {
     this.#debugDupes = options.debugDupes ?? false;
     this.#enqueueUnique = options.enqueueUnique;
     this.#seedsStart = options.seedsStart;
+    this.#startRoom = options.startRoom;
   }
 
   static async fromCrawler(crawler: CrawlerContext): Promise<Scheduler> {
@@ -125,6 +129,14 @@ export class Scheduler {
   /** Whether this crawler feeds `spider.start()`: false for a worker joining a shared crawl already seeded. */
   seedsStart(): boolean {
     return this.#seedsStart?.() ?? true;
+  }
+
+  /**
+   * For a shared frontier (Redis), whether `start()` should feed more requests now; null for a
+   * local one, which the engine paces by its own downloader and `pending`.
+   */
+  sharedStartRoom(): boolean | null {
+    return this.#startRoom ? this.#startRoom() : null;
   }
 
   hasPending(): boolean {

@@ -209,15 +209,24 @@ export class Scraper {
   #route(output: unknown, response: Response | null, pending: Set<Promise<void>>): void | Promise<void> {
     const out = this.#o.spidermw.filter(output, response, this.#o.spider);
     if (out === null) return;
-    if (out instanceof Request) return this.#o.schedule(out);
-    if (typeof out === 'object') {
-      const p = this.#processItem(out, response);
-      pending.add(p);
-      void p.then(() => pending.delete(p));
-      if (pending.size >= this.#o.concurrentItems) return Promise.race(pending);
+    let p: void | Promise<void>;
+    if (out instanceof Request) {
+      // An asynchronous scheduler (Redis) stores a callback's requests together, one round trip
+      // for the batch, if they are issued without waiting for each; the output is complete (and
+      // the request may be acked) only once all are stored: the caller awaits `pending`.
+      p = this.#o.schedule(out);
+      if (!p) return;
+    } else if (typeof out === 'object') {
+      p = this.#processItem(out, response);
+    } else {
+      this.#o.logger.error(`Spider must return Request, item (a plain object), or nothing, got ${describe(out)} in ${response ?? 'start()'}`);
       return;
     }
-    this.#o.logger.error(`Spider must return Request, item (a plain object), or nothing, got ${describe(out)} in ${response ?? 'start()'}`);
+    const task = p;
+    pending.add(task);
+    const forget = () => void pending.delete(task);
+    task.then(forget, forget);
+    if (pending.size >= this.#o.concurrentItems) return Promise.race(pending);
   }
 
   /** Routes one start() output. */

@@ -26,6 +26,11 @@ export interface QueueBackend {
   enqueueUnique?: (request: Request, fingerprint: string) => Promise<boolean>;
   /** False when another worker of a shared crawl already fed the start requests. @default () => true */
   seedsStart?: () => boolean;
+  /**
+   * A shared frontier (Redis): whether `start()` should feed more requests now. Other workers
+   * take them too, so the engine paces `start()` by this instead of its own downloader.
+   */
+  startRoom?: () => boolean;
 }
 
 /**

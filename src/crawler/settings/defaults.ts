@@ -180,6 +180,8 @@ export interface DefaultSettings {
   REDIS_PREFETCH: number;
   /** Seconds between flushes of this worker's stats into the crawl's merged stats. @default 1 */
   REDIS_STATS_INTERVAL: number;
+  /** The seeding worker feeds `start()` into the shared queue while fewer requests than this are pending there (every worker takes them, so its own downloader does not pace it). @default 1000 */
+  REDIS_START_BACKLOG: number;
   /** Set Referer on requests made from a response. @default true */
   REFERER_ENABLED: boolean;
   /** Retry failed downloads. @default true */
@@ -327,6 +329,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   REDIS_PERSIST: false,
   REDIS_PREFETCH: 8,
   REDIS_STATS_INTERVAL: 1,
+  REDIS_START_BACKLOG: 1000,
   REFERER_ENABLED: true,
   RETRY_BACKOFF_BASE: 0,
   RETRY_BACKOFF_MAX: 60,

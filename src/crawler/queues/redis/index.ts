@@ -31,6 +31,7 @@ export interface RedisBackend {
   dupefilter: DupeFilter;
   enqueueUnique: (request: Request, fingerprint: string) => Promise<boolean>;
   seedsStart: () => boolean;
+  startRoom: () => boolean;
 }
 
 /**
@@ -63,6 +64,7 @@ export async function createRedisBackend(crawler: CrawlerContext, schedulerUrl: 
     session,
     prefetch,
     idleTimeoutMs: Math.max(0, s.getFloat('REDIS_IDLE_TIMEOUT', 0)) * 1000,
+    startBacklog: Math.max(1, s.getInt('REDIS_START_BACKLOG', 1000)),
     pollMs: Math.min(100, Math.max(20, Math.floor(leaseSeconds * 1000) / 10)),
     logger,
     stats: crawler.stats,
@@ -83,6 +85,7 @@ export async function createRedisBackend(crawler: CrawlerContext, schedulerUrl: 
     dupefilter: new RedisDupeFilter(session, queue.known),
     enqueueUnique: (request, fingerprint) => queue.pushUnique(request, fingerprint),
     seedsStart: () => queue.seeds,
+    startRoom: () => queue.wantsStart(),
   };
 }
 

@@ -9,6 +9,8 @@ export interface RedisQueueOptions {
   session: RedisSession;
   /** Requests taken under lease per round trip when the local buffer runs dry. @default 8 */
   prefetch?: number;
+  /** The seeder feeds start() while fewer requests than this are pending in the shared queue. @default 1000 */
+  startBacklog?: number;
   /** How long an idle worker waits while others hold leases; 0 = as long as any lease is outstanding. */
   idleTimeoutMs?: number;
   /** Pause between checks of an idle worker. @default 200 (the backend uses 100 ms, or a tenth of the lease when shorter) */
@@ -32,6 +34,12 @@ export class RedisQueue implements RequestQueue {
   #spider: Spider | undefined;
   #buffer: Array<{ id: string; data: string }> = [];
   #leases = new WeakMap<Request, string>();
+  /** Lease ids handed to the engine and not acked yet (reset when the engine reports idle). */
+  #outstanding = new Set<string>();
+  /** Pop round trips in flight. */
+  #filling = 0;
+  /** Requests pending in the shared queue, as of this worker's last pop (plus what it stored since). */
+  #sharedPending = 0;
   /** Fingerprints known to be in the shared set: repeats need no round trip. */
   readonly known = new Set<string>();
   #seeds = false;
@@ -68,14 +76,23 @@ export class RedisQueue implements RequestQueue {
   }
 
   async push(request: Request): Promise<void> {
+    this.#sharedPending++;
     await this.#s.enqueue('', request.priority, this.#serialize(request));
+  }
+
+  /** Whether the seeder should feed more start requests: the shared backlog (as last seen) is short. */
+  wantsStart(): boolean {
+    return this.#sharedPending < (this.#o.startBacklog ?? 1000);
   }
 
   /** Dedup and store in one atomic step (a crash between the two would lose the request). Resolves false for a duplicate. */
   async pushUnique(request: Request, fingerprint: string): Promise<boolean> {
     if (this.known.has(fingerprint)) return false;
     const data = this.#serialize(request);
+    // Counted now, so that a seeder issuing many start requests at once stops at the backlog.
+    this.#sharedPending++;
     const stored = await this.#s.enqueue(fingerprint, request.priority, data);
+    if (!stored) this.#sharedPending--;
     this.known.add(fingerprint);
     return stored;
   }
@@ -87,6 +104,7 @@ export class RedisQueue implements RequestQueue {
       try {
         const request = Request.fromJSON(JSON.parse(next.data), this.#spider);
         this.#leases.set(request, next.id);
+        this.#outstanding.add(next.id);
         return request;
       } catch (err) {
         // A request this spider cannot rebuild (renamed callback, foreign crawl id) is dropped, not retried forever.
@@ -102,6 +120,7 @@ export class RedisQueue implements RequestQueue {
     const id = this.#leases.get(request);
     if (id === undefined) return;
     this.#leases.delete(request);
+    this.#outstanding.delete(id);
     this.#s.ack(id);
   }
 
@@ -113,15 +132,24 @@ export class RedisQueue implements RequestQueue {
    * Called when this worker is idle. Resolves 'work' once requests are buffered here again,
    * 'finished' when the queue is empty and no worker holds a lease (and seeding is over),
    * 'timeout' after `idleTimeoutMs` of waiting on other workers' leases, 'closing' if the crawl stops.
+   * Call it only when the engine is idle: requests this worker still holds a lease on are then
+   * orphans and go back to the queue. The engine may pull again while this waits (its heartbeat
+   * kicks): leases taken since are not orphans, and 'work' is returned at once.
    */
   async waitForWork(isClosing: () => boolean): Promise<IdleOutcome> {
     const { session: s, logger } = this.#o;
     const started = Date.now();
     let logged = false;
+    let pause = Math.min(10, this.#o.pollMs ?? 200);
+    this.#outstanding.clear();
     await s.flush();
     for (;;) {
       if (isClosing() || this.#closing) return 'closing';
-      const [pending, leased, seed] = await s.run<[number, number, string, number]>('tscrapyIdle', [s.workerId, s.leaseMs, s.options.lifo ? 1 : 0]);
+      if (this.#buffer.length > 0 || this.#outstanding.size > 0) return 'work';
+      // A pop in flight (the engine pulling) may be answered before this script runs: its leases are not orphans.
+      const requeueOwn = this.#filling === 0 ? 1 : 0;
+      const [pending, leased, seed] = await s.run<[number, number, string, number]>('tscrapyIdle', [s.workerId, s.leaseMs, s.options.lifo ? 1 : 0, requeueOwn]);
+      this.#sharedPending = pending;
       if (seed === 'seeder-died' && !this.#warnedSeeder) {
         this.#warnedSeeder = true;
         logger.warn('The worker seeding the start requests stopped before it finished; continuing with the requests it seeded');
@@ -147,7 +175,9 @@ export class RedisQueue implements RequestQueue {
           seed === 'seeding' ? 'Waiting for the first worker to seed the start requests' : `Queue empty; waiting for ${leased} requests leased by other workers`,
         );
       }
-      await new Promise((r) => setTimeout(r, this.#o.pollMs ?? 200));
+      // Check often at first (another worker is about to seed, or to enqueue what it just parsed), then back off.
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, this.#o.pollMs ?? 200);
     }
   }
 
@@ -162,8 +192,14 @@ export class RedisQueue implements RequestQueue {
 
   async #fill(): Promise<void> {
     const s = this.#s;
-    const res = await s.run<Array<string | number>>('tscrapyPop', [s.workerId, this.#o.prefetch ?? 8, s.options.lifo ? 1 : 0, s.leaseMs]);
-    for (let i = 1; i + 1 < res.length; i += 2) this.#buffer.push({ id: String(res[i]), data: String(res[i + 1]) });
+    this.#filling++;
+    try {
+      const res = await s.run<Array<string | number>>('tscrapyPop', [s.workerId, this.#o.prefetch ?? 8, s.options.lifo ? 1 : 0, s.leaseMs]);
+      this.#sharedPending = Number(res[0]);
+      for (let i = 1; i + 1 < res.length; i += 2) this.#buffer.push({ id: String(res[i]), data: String(res[i + 1]) });
+    } finally {
+      this.#filling--;
+    }
   }
 
   #serialize(request: Request): string {

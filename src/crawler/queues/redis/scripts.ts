@@ -147,15 +147,16 @@ local added = redis.call('ZADD', p .. 'workers', now + ttl, w)
 return {requeued, added}`,
 
   /**
-   * ARGV: prefix, worker, ttlMs, lifo. Called by an idle worker (nothing in flight, acks sent):
-   * its own leases are orphans and go back; dead workers are reaped; a finished seeder marks the
-   * seed done. Returns [pending, leased, seed state: 'done' | 'seeding' | 'seeder-died', workers].
+   * ARGV: prefix, worker, ttlMs, lifo, requeueOwn. Called by an idle worker (nothing in flight,
+   * acks sent): with requeueOwn = '1' its own leases are orphans and go back ('0' while one of its
+   * pops may be in flight); dead workers are reaped; a finished seeder marks the seed done.
+   * Returns [pending, leased, seed state: 'done' | 'seeding' | 'seeder-died', workers].
    */
   tscrapyIdle: `${PRELUDE}
 local p, w, ttl, lifo = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4] == '1'
 local now = nowms()
 reap(p, now, lifo)
-requeue(p, w, lifo)
+if ARGV[5] ~= '0' then requeue(p, w, lifo) end
 redis.call('ZADD', p .. 'workers', now + ttl, w)
 local seed = redis.call('GET', p .. 'seed') or 'done'
 local state = 'done'
