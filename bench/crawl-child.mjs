@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { Crawler, MemorySink, Selector } from '../dist/index.js';
-import { applyHeapGrowingPercent } from '../dist/crawler/heap.js';
 import { CatalogueSpider } from '../dist/demo/catalogue-spider.js';
+import { applyHeapGrowingPercent } from '../dist/crawler/heap.js';
+import { catalogueCrawler } from './catalogue-crawler.mjs';
 
 const [mode, origin, productsArg, heapArg] = process.argv.slice(2);
 // As `tscrapy crawl` does with HEAP_GROWING_PERCENT (30 by default; 0: V8's default).
@@ -58,19 +59,7 @@ async function crawl() {
   try {
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
-    const crawler = new Crawler(CatalogueSpider, {
-      args: { startUrl: `${origin}/` },
-      settings: {
-        CONCURRENT_REQUESTS: 64,
-        CONCURRENT_REQUESTS_PER_DOMAIN: 64,
-        LOG_LEVEL: 'INFO',
-        LOGSTATS_INTERVAL: 0,
-        STATS_DUMP: false,
-        FEEDS: { [join(dir, 'items.jsonl')]: { format: 'jsonl' } },
-      },
-      logSink: new MemorySink(),
-      keepItems: false,
-    });
+    const crawler = catalogueCrawler({ Crawler, MemorySink, CatalogueSpider }, origin, dir);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const { stats } = await crawler.crawl();

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
+import { catalogueCrawler } from './catalogue-crawler.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
@@ -103,20 +104,7 @@ function diskBackend(dir) {
 async function crawlOnce(origin, withJobdir) {
   const dir = mkdtempSync(join(tmpdir(), 'tscrapy-bench-'));
   try {
-    const crawler = new Crawler(CatalogueSpider, {
-      args: { startUrl: `${origin}/` },
-      settings: {
-        CONCURRENT_REQUESTS: 64,
-        CONCURRENT_REQUESTS_PER_DOMAIN: 64,
-        LOG_LEVEL: 'INFO',
-        LOGSTATS_INTERVAL: 0,
-        STATS_DUMP: false,
-        FEEDS: { [join(dir, 'items.jsonl')]: { format: 'jsonl' } },
-        ...(withJobdir ? { JOBDIR: join(dir, 'job') } : {}),
-      },
-      logSink: new MemorySink(),
-      keepItems: false,
-    });
+    const crawler = catalogueCrawler({ Crawler, MemorySink, CatalogueSpider }, origin, dir, withJobdir ? { JOBDIR: join(dir, 'job') } : {});
     phase = 'crawl';
     const t0 = performance.now();
     const { stats } = await crawler.crawl();
