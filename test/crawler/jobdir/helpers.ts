@@ -44,6 +44,8 @@ export interface CountingSite {
   /** Requests served per path, over all runs. */
   perPath: Map<string, number>;
   total(): number;
+  /** Requests served in the last `ms` milliseconds. */
+  servedWithin(ms: number): number;
   close(): Promise<void>;
 }
 
@@ -53,10 +55,12 @@ export async function startCountingSite(products = 2000): Promise<CountingSite> 
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const perPath = new Map<string, number>();
   let total = 0;
+  const times: number[] = [];
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     perPath.set(path, (perPath.get(path) ?? 0) + 1);
     total++;
+    times.push(performance.now());
     const up = httpRequest({ host: target.hostname, port: target.port, path, method: req.method, headers: req.headers, agent }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
@@ -71,6 +75,12 @@ export async function startCountingSite(products = 2000): Promise<CountingSite> 
     site,
     perPath,
     total: () => total,
+    servedWithin(ms) {
+      const since = performance.now() - ms;
+      let n = 0;
+      for (let i = times.length - 1; i >= 0 && times[i]! >= since; i--) n++;
+      return n;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -90,6 +100,8 @@ export interface RunOptions {
 }
 
 export interface RunResult {
+  /** At each signal sent: the requests the site served in the 300 ms before it. */
+  servedBeforeSignals: number[];
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -120,10 +132,12 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const base = site?.total() ?? 0;
   let poll: NodeJS.Timeout | null = null;
+  const servedBeforeSignals: number[] = [];
   if (action && site) {
     const pending = [...action.signals];
     poll = setInterval(() => {
       if (site.total() - base >= action.after && pending.length) {
+        servedBeforeSignals.push(site.servedWithin(300));
         child.kill(pending.shift()!);
         if (pending.length) action.after += 5;
       }
@@ -134,7 +148,7 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
   clearTimeout(killer);
   if (poll) clearInterval(poll);
   const stats = existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8')) as Record<string, unknown>) : null;
-  return { code, signal, stdout, stderr, result: stats ? { reason: String(stats.finish_reason), stats } : null };
+  return { servedBeforeSignals, code, signal, stdout, stderr, result: stats ? { reason: String(stats.finish_reason), stats } : null };
 }
 
 /** Product URLs in a jsonlines feed, in order (duplicates kept). */
