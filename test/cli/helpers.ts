@@ -1,18 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess, type ProcessResult } from '../support/process.js';
 
 /** The built CLI (npm test builds first). */
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 export interface CliOptions {
   env?: Record<string, string>;
@@ -25,25 +21,12 @@ export interface CliOptions {
 
 /** Runs `tscrapy ARGS` in `cwd` as a child process with a clean environment (no colours, fake HOME). */
 export function runCli(args: string[], cwd: string, o: CliOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: cwd, TSCRAPY_NO_KEYCHAIN: '1', NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...o.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c: Buffer) => (stdout += c));
-    child.stderr!.on('data', (c: Buffer) => (stderr += c));
-    if (o.input !== undefined) child.stdin!.end(o.input);
-    else child.stdin!.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 25_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    o.onSpawn?.(child, { stdout: () => stdout, stderr: () => stderr });
+  return runProcess(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: cwd, TSCRAPY_NO_KEYCHAIN: '1', NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...o.env },
+    input: o.input,
+    timeoutMs: o.timeoutMs ?? 25_000,
+    onSpawn: o.onSpawn,
   });
 }
 

@@ -4,11 +4,11 @@
 // Substitutions: https://quotes.toscrape.com/ → the local quotes site; crawl-spider:
 // https://shop.example/ → the local demo shop (src/demo/catalogue-site.ts).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCatalogueSite } from '../../src/demo/catalogue-site.js';
+import { runProcess } from '../support/process.js';
 import { assertOk, exampleEnv, jsonLines, readmeBlock, runShell, startQuotesSite, substitute, TSX, workspace, type QuotesSite, type ShellResult } from './readme.js';
 
 let site: QuotesSite;
@@ -16,19 +16,7 @@ let ws: ReturnType<typeof workspace>;
 
 /** Runs a TypeScript file with tsx (library examples), killed after 60 s. */
 function runTs(file: string, cwd: string): Promise<ShellResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, file], { cwd, env: exampleEnv(ws), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, ['--import', TSX, file], { cwd, env: exampleEnv(ws), timeoutMs: 60_000 });
 }
 
 before(async () => {

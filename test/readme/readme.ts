@@ -16,13 +16,14 @@
  *   Every test file lists its substitutions next to the block it runs.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess, type ProcessResult } from '../support/process.js';
 
 /** This checkout. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -126,11 +127,7 @@ readme_local_quotes() {
 }
 `;
 
-export interface ShellResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type ShellResult = ProcessResult;
 
 /** Runs a shell example with bash in `cwd`; the whole process group is killed after `timeoutMs`. */
 export function runShell(
@@ -140,27 +137,7 @@ export function runShell(
   timeoutMs = 60_000,
   onSpawn?: (child: ChildProcess, output: { stdout: () => string; stderr: () => string }) => void,
 ): Promise<ShellResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', PRELUDE + script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    onSpawn?.(child, { stdout: () => stdout, stderr: () => stderr });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      stderr += `\n[killed after ${timeoutMs} ms]`;
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess('bash', ['-c', PRELUDE + script], { cwd, env, timeoutMs, group: true, onSpawn });
 }
 
 /** Asserts a shell example exited 0, showing its output when not. */
