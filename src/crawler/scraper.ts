@@ -41,12 +41,15 @@ function describe(v: unknown): string {
  */
 export class Scraper {
   readonly #o: ScraperOptions;
+  /** Some spider middleware transforms whole output streams (decided once, not per response). */
+  readonly #streams: boolean;
   #activeSize = 0;
   #activeResponses = 0;
   #activeItems = 0;
 
   constructor(options: ScraperOptions) {
     this.#o = options;
+    this.#streams = options.spidermw.middlewares.some((m) => m.processSpiderOutput);
   }
 
   /** True while responses and items in progress exceed the byte budget. */
@@ -199,10 +202,6 @@ export class Scraper {
       response?.releaseParsed();
     }
     if (pending.size) await Promise.all(pending);
-  }
-
-  get #streams(): boolean {
-    return this.#o.spidermw.middlewares.some((m) => m.processSpiderOutput);
   }
 
   /** Routes one output; returns a promise only when the caller must wait before the next. */

@@ -34,10 +34,9 @@ async function run(spec: JobSpec): Promise<void> {
   // FEEDS, LOG_FILE, JOBDIR) over both, like `-s` on the command line.
   const settings = new Settings(project.settings, 'project');
   for (const [k, v] of Object.entries(spec.settings)) settings.set(k, typeof v === 'string' ? parseSettingValue(v) : v, 'cmdline');
-  const effective = settings.copy();
-  if (Spider.customSettings) effective.update(Spider.customSettings, 'spider');
-  applyHeapGrowingPercent(effective.getInt('HEAP_GROWING_PERCENT')); // this process is the job's own
   const run = crawl(Spider, { settings, args: spec.args, components: project.components, keepItems: false });
+  // The crawler's settings already include the spider's; the crawl starts on the next turn.
+  applyHeapGrowingPercent(run.crawler.settings.getInt('HEAP_GROWING_PERCENT')); // this process is the job's own
   const stats = run.crawler.stats;
 
   const sink: LogSink = spec.logFile ? new FileSink(spec.logFile) : new StreamSink(process.stderr);
