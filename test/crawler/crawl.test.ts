@@ -131,6 +131,31 @@ describe('crawl()', { timeout: 60_000 }, () => {
     assert.equal((stats.item_dropped_count as number) + items.length, site.expectedProductIds().length);
   });
 
+  it('passes the output of sync and async generator callbacks through processSpiderOutput', async () => {
+    class Tagger {
+      async *processSpiderOutput(_response: Response, result: AsyncIterable<unknown>) {
+        for await (const out of result) yield out instanceof Request ? out : { ...(out as object), tagged: true };
+      }
+    }
+    class Both extends Spider {
+      override name = 'both';
+      override startUrls = [`${site.origin}/about`];
+      override *parse() {
+        yield { from: 'sync' };
+        yield new Request(`${site.origin}/product/1`, { callback: 'parseAsync' });
+      }
+      async *parseAsync() {
+        yield { from: 'async' };
+      }
+    }
+    const { items } = await crawl(Both, {
+      settings: { ...quiet, SPIDER_MIDDLEWARES: { Tagger: 10 } },
+      components: { Tagger },
+      logSink: new MemorySink(),
+    });
+    assert.deepEqual(items, [{ from: 'sync', tagged: true }, { from: 'async', tagged: true }]);
+  });
+
   it('names an unknown pipeline and the valid ones', async () => {
     await assert.rejects(
       async () => crawl(CatalogueSpider, { settings: { ...quiet, ITEM_PIPELINES: { Nope: 1 } }, logSink: new MemorySink() }),
