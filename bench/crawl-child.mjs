@@ -10,7 +10,7 @@ import { CatalogueSpider } from '../dist/demo/catalogue-spider.js';
 import { applyHeapGrowingPercent } from '../dist/crawler/heap.js';
 import { catalogueCrawler } from './catalogue-crawler.mjs';
 
-const [mode, origin, productsArg, heapArg] = process.argv.slice(2);
+const [mode, origin, productsArg, heapArg, threadsArg = 'auto'] = process.argv.slice(2);
 // As `tscrapy crawl` does with HEAP_GROWING_PERCENT (30 by default; 0: V8's default).
 applyHeapGrowingPercent(Number(heapArg ?? 30));
 const products = Number(productsArg);
@@ -59,7 +59,8 @@ async function crawl() {
   try {
     let peakRss = process.memoryUsage.rss();
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
-    const crawler = catalogueCrawler({ Crawler, MemorySink, CatalogueSpider }, origin, dir);
+    const threads = threadsArg === 'auto' ? 'auto' : Number(threadsArg);
+    const crawler = catalogueCrawler({ Crawler, MemorySink, CatalogueSpider }, origin, dir, { PARSE_THREADS: threads });
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const { stats } = await crawler.crawl();
@@ -73,6 +74,7 @@ async function crawl() {
       seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRssMb: peakRss / 1024 / 1024,
+      parsedOnThreads: Number(stats['parse/thread_count'] ?? 0),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

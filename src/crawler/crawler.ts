@@ -7,6 +7,7 @@ import { InvalidArgumentError } from './errors.js';
 import { JobDir } from './jobdir/job-dir.js';
 import { LogCounter } from './log-counter.js';
 import { FileSink, Logger, parseLevel, StreamSink, type LogSink } from './logger.js';
+import { ParseAhead, parseThreadCount } from './parse-ahead.js';
 import { ItemPipelineManager } from './pipelines/manager.js';
 import { Scheduler } from './scheduler.js';
 import { Scraper } from './scraper.js';
@@ -137,6 +138,8 @@ export class Crawler implements CrawlerContext {
     const pipelines = await ItemPipelineManager.fromCrawler(this);
     const scheduler = await Scheduler.fromCrawler(this);
     const downloader = await createDownloader(this);
+    const threads = parseThreadCount(s.get('PARSE_THREADS'));
+    const parseAhead = threads > 0 ? new ParseAhead({ threads, stats: this.stats, logger: this.logger.child('tscrapy.core.parse') }) : null;
     let engine!: Engine;
     const scraper = new Scraper({
       spider: this.spider,
@@ -150,6 +153,7 @@ export class Crawler implements CrawlerContext {
       schedule: (request) => engine.crawl(request),
       closeSpider: (reason) => engine.close(reason),
       onProgress: () => engine.kick(),
+      parseAhead,
     });
     engine = new Engine({
       spider: this.spider,
@@ -162,7 +166,7 @@ export class Crawler implements CrawlerContext {
       logger: this.logger.child('tscrapy.core.engine'),
       startLookahead: Math.max(1, s.getInt('CONCURRENT_REQUESTS') * 2),
     });
-    return { spidermw, pipelines, scheduler, downloader, scraper, engine };
+    return { spidermw, pipelines, scheduler, downloader, scraper, engine, parseAhead };
   }
 
   /** Closes every part even when one fails, logging each failure; then signals and dumps stats. */
@@ -175,6 +179,7 @@ export class Crawler implements CrawlerContext {
       }
     };
     await step('the downloader', () => parts.downloader.close());
+    await step('the parse threads', () => parts.parseAhead?.close());
     await step('the item pipelines', () => parts.pipelines.close(this.spider));
     await step('the spider middlewares', () => parts.spidermw.close(this.spider));
     await step('the scheduler', () => parts.scheduler.close(reason));

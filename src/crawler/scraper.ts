@@ -1,6 +1,7 @@
 import { CloseSpider, DropItem, IgnoreRequest } from './errors.js';
 import { Request, type Callback, type CallbackResult, type Errback } from './http/request.js';
-import type { Response } from './http/response.js';
+import type { ParseUse, Response } from './http/response.js';
+import type { ParseAhead } from './parse-ahead.js';
 import { LEVELS, type Logger } from './logger.js';
 import type { ItemPipelineManager } from './pipelines/manager.js';
 import type { SignalManager } from './signals.js';
@@ -28,6 +29,8 @@ export interface ScraperOptions {
   closeSpider: (reason: string) => void;
   /** Called when work finishes, so the engine can pull more. */
   onProgress: () => void;
+  /** Parses pages on threads before their callback runs (PARSE_THREADS); null: lazily, here. */
+  parseAhead?: ParseAhead | null;
 }
 
 /** The spider or middleware gave back something that is neither an item nor a Request. */
@@ -77,15 +80,23 @@ export class Scraper {
     this.#activeResponses++;
     try {
       const { spider, spidermw } = this.#o;
+      const ahead = this.#o.parseAhead ?? null;
       let result: CallbackResult;
+      let learn: ((use: ParseUse) => void) | undefined;
       try {
         const checked = spidermw.input(response, spider);
         if (checked) await checked;
-        result = this.#callback(request).call(spider, response, request.cbKwargs);
+        const callback = this.#callback(request);
+        if (ahead) {
+          const parsing = ahead.prepare(response, request);
+          if (parsing) await parsing;
+          learn = (use) => ahead.record(request, use);
+        }
+        result = callback.call(spider, response, request.cbKwargs);
       } catch (err) {
         result = this.#inputFailed(err as Error, request, response);
       }
-      await this.#consume(result, response, request);
+      await this.#consume(result, response, request, learn);
       const invalid = (response as { invalidLinkCount?: number }).invalidLinkCount;
       if (invalid) this.#o.stats.incValue('request/invalid_url_count', invalid);
     } finally {
@@ -161,9 +172,10 @@ export class Scraper {
    * not thrown. Outputs are routed without yielding to the event loop unless something is really
    * asynchronous (an async generator, a persistent scheduler, a full item budget): with many
    * responses arriving together, their parsed pages then die one by one instead of piling up in
-   * the young generation. The page is released once the output is consumed.
+   * the young generation. The page is released once the output is consumed (and how the
+   * callback used it reported to `onReleased`).
    */
-  async #consume(result: CallbackResult, response: Response | null, request: Request): Promise<void> {
+  async #consume(result: CallbackResult, response: Response | null, request: Request, onReleased?: (use: ParseUse) => void): Promise<void> {
     if (result === undefined || result === null) return;
     const pending = new Set<Promise<void>>();
     try {
@@ -199,7 +211,8 @@ export class Scraper {
       }
       this.#spiderError(err as Error, response, request);
     } finally {
-      response?.releaseParsed();
+      const use = response?.releaseParsed();
+      if (use !== undefined) onReleased?.(use);
     }
     if (pending.size) await Promise.all(pending);
   }

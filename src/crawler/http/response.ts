@@ -1,4 +1,5 @@
 import { decodeHTML } from 'entities';
+import type { ParsedPage } from '../../selector/parse-pool.js';
 import { Selector } from '../../selector/selector.js';
 import { SelectorList } from '../../selector/selector-list.js';
 import { InvalidArgumentError, TscrapyError } from '../errors.js';
@@ -36,6 +37,12 @@ export class InvalidJsonError extends TscrapyError {
   override readonly code = 'TSC_ERR_INVALID_JSON';
 }
 
+/**
+ * How a callback used its response's parsed document: parsed lazily on the main thread, parsed
+ * ahead on a thread and queried, parsed ahead but not queried, or not queried at all.
+ */
+export type ParseUse = 'main' | 'thread' | 'thread-unused' | 'unused';
+
 const EMPTY = new Uint8Array(0);
 const NO_VALUE = Symbol('none');
 const EXPLICIT_SCHEMES = new Set(['http:', 'https:', 'ftp:', 'file:', 'data:']);
@@ -65,6 +72,9 @@ export class Response {
   #json: unknown = NO_VALUE;
   #baseUrl: string | undefined;
   #isText: boolean | undefined;
+  #parsedPage: ParsedPage | undefined;
+  #parsedBy: 'thread' | undefined;
+  #selectorUsed = false;
 
   constructor(init: ResponseInit) {
     this.url = init.url;
@@ -133,18 +143,36 @@ export class Response {
   }
 
   /**
+   * @internal A page parsed elsewhere (a parse thread) from this response's body: the first
+   * query rebuilds its tree instead of parsing again. Ignored once the response has been parsed.
+   */
+  adoptParsed(page: ParsedPage): void {
+    if (this.#selector !== undefined) return;
+    this.#parsedPage = page;
+    this.#parsedBy = 'thread';
+  }
+
+  /**
+   * @internal Drops the parsed document and the decoded text (the engine calls this once the
+   * callback's output is consumed, so that a page's tree and text die young; a later `css()`
+   * or `text` works again) and tells whether and where the page was parsed for the callback.
+   */
+  releaseParsed(): ParseUse {
+    const use: ParseUse = this.#parsedBy === 'thread' ? (this.#selectorUsed ? 'thread' : 'thread-unused') : this.#selectorUsed ? 'main' : 'unused';
+    this.#selector = undefined;
+    this.#parsedPage = undefined;
+    this.#text = undefined;
+    this.#parsedBy = undefined;
+    this.#selectorUsed = false;
+    return use;
+  }
+
+  /**
    * The parsed document (HTML, or XML for XML media types), built on first use and kept.
    * @throws ResponseNotTextError when the body is not text.
    */
-  /**
-   * Drops the parsed document (the engine calls this once the callback's output is consumed, so
-   * that a page's DOM dies young). A later `css()` parses again.
-   */
-  releaseParsed(): void {
-    this.#selector = undefined;
-  }
-
   get selector(): Selector {
+    this.#rebuildParsedPage();
     if (this.#selector === undefined) {
       if (!this.isText) {
         throw new ResponseNotTextError(
@@ -155,7 +183,17 @@ export class Response {
       const type = markupType(this.body, this.headers.get('content-type'));
       this.#selector = new Selector({ text: this.text, type, baseUrl: this.url });
     }
+    this.#selectorUsed = true;
     return this.#selector;
+  }
+
+  /** Turns a page parsed on a thread into this response's selector. */
+  #rebuildParsedPage(): void {
+    const page = this.#parsedPage;
+    if (page === undefined) return;
+    this.#parsedPage = undefined;
+    const doc = page.take();
+    if (doc !== null) this.#selector = new Selector({ root: doc, type: 'html', baseUrl: this.url });
   }
 
   /** `this.selector.css(query)`: parsel-style CSS with `::text` and `::attr(name)`. */
@@ -176,6 +214,7 @@ export class Response {
   #findBaseUrl(): string {
     if (!this.isText) return this.url;
     let href: string | undefined;
+    this.#rebuildParsedPage();
     if (this.#selector !== undefined) {
       if (this.#selector.type !== 'html') return this.url;
       href = this.#selector.css('base[href]::attr(href)').get();

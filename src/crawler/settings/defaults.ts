@@ -158,6 +158,13 @@ export interface DefaultSettings {
   METAREFRESH_IGNORE_TAGS: string[];
   /** Refreshes with a longer delay, in seconds, are not followed. @default 100 */
   METAREFRESH_MAXDELAY: number;
+  /**
+   * Worker threads that parse HTML before callbacks run, so that parse5 runs beside the event
+   * loop instead of on it: 'auto' (one per core but one, at most 4), or a number; 0 parses every
+   * page lazily on the main thread. Threads start only after the first 32 pages a callback
+   * queried, so short crawls never start one. @default 'auto'
+   */
+  PARSE_THREADS: number | 'auto';
   /** Randomise DOWNLOAD_DELAY between 0.5× and 1.5×. @default true */
   RANDOMIZE_DOWNLOAD_DELAY: boolean;
   /** Follow redirects. @default true */
@@ -318,6 +325,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   METAREFRESH_ENABLED: true,
   METAREFRESH_IGNORE_TAGS: ['noscript'],
   METAREFRESH_MAXDELAY: 100,
+  PARSE_THREADS: 'auto',
   RANDOMIZE_DOWNLOAD_DELAY: true,
   REDIRECT_ENABLED: true,
   REDIRECT_MAX_TIMES: 20,

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CRAWL_PROCESS_FLAGS } from '../../crawler/heap.js';
 import type { LiveCounts } from '../job.js';
 import type { ChildMessage, ExitInfo, FinalMessage, JobRunner, JobSpec, RunningJob } from './types.js';
 
@@ -14,11 +15,14 @@ export interface ChildProcessRunnerOptions {
   env?: Record<string, string>;
 }
 
-/** The default child entry: child.js beside this module (child.ts run through tsx in development). */
+/**
+ * The default child entry: child.js beside this module (child.ts run through tsx in
+ * development), with the flags a crawling process starts with.
+ */
 export function defaultChildScript(): { script: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { script: here.replace(/spawn\.ts$/, 'child.ts'), execArgv: ['--import', 'tsx'] };
-  return { script: here.replace(/spawn\.js$/, 'child.js'), execArgv: [] };
+  if (here.endsWith('.ts')) return { script: here.replace(/spawn\.ts$/, 'child.ts'), execArgv: [...CRAWL_PROCESS_FLAGS, '--import', 'tsx'] };
+  return { script: here.replace(/spawn\.js$/, 'child.js'), execArgv: [...CRAWL_PROCESS_FLAGS] };
 }
 
 /**
@@ -34,7 +38,7 @@ export class ChildProcessRunner implements JobRunner {
   constructor(opts: ChildProcessRunnerOptions = {}) {
     const def = defaultChildScript();
     this.#script = opts.script ?? def.script;
-    this.#execArgv = opts.execArgv ?? (opts.script ? (opts.script.endsWith('.ts') ? ['--import', 'tsx'] : []) : def.execArgv);
+    this.#execArgv = opts.execArgv ?? (opts.script ? [...CRAWL_PROCESS_FLAGS, ...(opts.script.endsWith('.ts') ? ['--import', 'tsx'] : [])] : def.execArgv);
     this.#env = opts.env ?? {};
   }
 

@@ -1,0 +1,183 @@
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Document } from 'domhandler';
+import { decodeTree, type EncodedTree } from './tree-codec.js';
+
+/** A body to parse, as the pool sends it to a thread. */
+export interface ParseJob {
+  id: number;
+  body: Uint8Array;
+  /** WHATWG encoding name to decode the body with. */
+  encoding: string;
+}
+
+/** What a thread sends back: the flattened tree, or why it could not parse. */
+export type ParseResult = { id: number; tree: EncodedTree } | { id: number; error: string };
+
+export interface ParsePoolOptions {
+  /** Worker threads to parse on (at least 1). */
+  threads: number;
+  /** Told once, when a thread fails and the pool stops (parsing then happens on the caller's thread). */
+  onFailure?: (error: Error) => void;
+  /**
+   * Young-generation size of each thread in MB: parsing makes short-lived garbage only, so a
+   * small one keeps the process's memory down at no cost in speed.
+   * @default 8
+   */
+  youngGenerationMb?: number;
+}
+
+/**
+ * A page a thread parsed, rebuilt into a tree on the first `take()`. Taking also drops the
+ * flattened form: whatever still refers to this (a settled promise in the old generation, say)
+ * then keeps neither the strings nor the tree alive.
+ */
+export class ParsedPage {
+  #tree: EncodedTree | null;
+
+  constructor(tree: EncodedTree) {
+    this.#tree = tree;
+  }
+
+  /** The document; null once taken. */
+  take(): Document | null {
+    const tree = this.#tree;
+    if (tree === null) return null;
+    this.#tree = null;
+    return decodeTree(tree);
+  }
+}
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, (page: ParsedPage | null) => void>;
+  /** Jobs sent to the thread. */
+  sent: number;
+  /** Jobs the thread has finished, counted by the thread itself (`Int32Array` on shared memory). */
+  done: Int32Array;
+}
+
+/**
+ * Parses HTML on worker threads so that the event loop stays free for callbacks, downloads and
+ * feeds: the thread decodes and parses, the main thread rebuilds the tree when it is first
+ * queried (≈5% of the parse).
+ * Threads start on the first job; each is referenced only while it has jobs, so an idle pool
+ * never keeps the process alive. `parse()` resolves to null when the pool cannot parse (closed,
+ * or a thread failed): the caller then parses itself, so no response is ever lost to the pool.
+ */
+export class ParsePool {
+  readonly #opts: ParsePoolOptions;
+  readonly #threads: Thread[] = [];
+  #nextId = 0;
+  #closed = false;
+  #failed = false;
+
+  constructor(opts: ParsePoolOptions) {
+    if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new RangeError(`ParsePool needs at least one thread, got ${opts.threads}`);
+    this.#opts = opts;
+  }
+
+  /**
+   * Jobs the threads have not finished yet. Answers waiting for the event loop do not count:
+   * a busy event loop would otherwise look like busy threads.
+   */
+  get backlog(): number {
+    let n = 0;
+    for (const t of this.#threads) n += t.sent - Atomics.load(t.done, 0);
+    return n;
+  }
+
+  /** Whether `parse()` can still parse (not closed, no thread failed). */
+  get usable(): boolean {
+    return !this.#closed && !this.#failed;
+  }
+
+  /** Decodes `body` as `encoding` and parses it as HTML on a thread; null when the pool cannot. */
+  parse(body: Uint8Array, encoding: string): Promise<ParsedPage | null> {
+    if (!this.usable) return Promise.resolve(null);
+    const thread = this.#leastBusy();
+    const id = this.#nextId++;
+    // A copy the size of the body, moved to the thread: a view into a larger buffer would be
+    // cloned whole.
+    const copy = body.slice();
+    return new Promise((resolve) => {
+      if (thread.pending.size === 0) thread.worker.ref();
+      thread.pending.set(id, resolve);
+      thread.sent++;
+      const job: ParseJob = { id, body: copy, encoding };
+      thread.worker.postMessage(job, [copy.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Stops the threads; jobs still pending resolve to null. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const threads = this.#threads.splice(0);
+    for (const t of threads) settleAll(t, null);
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+
+  #leastBusy(): Thread {
+    let best: Thread | undefined;
+    let bestBacklog = Infinity;
+    for (const t of this.#threads) {
+      const backlog = t.sent - Atomics.load(t.done, 0);
+      if (backlog < bestBacklog) {
+        best = t;
+        bestBacklog = backlog;
+      }
+    }
+    if ((best === undefined || bestBacklog > 0) && this.#threads.length < this.#opts.threads) return this.#start();
+    return best!;
+  }
+
+  #start(): Thread {
+    const self = fileURLToPath(import.meta.url);
+    const isTs = self.endsWith('.ts');
+    const entry = self.replace(/parse-pool\.(ts|js)$/, `parse-worker.${isTs ? 'ts' : 'js'}`);
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    // From the sources (tests), the thread registers the TypeScript loader before loading its entry.
+    const script = isTs
+      ? new URL(
+          `data:text/javascript,import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ` +
+            `await import(${JSON.stringify(pathToFileURL(entry).href)});`,
+        )
+      : entry;
+    const worker = new Worker(script, {
+      workerData: { done },
+      resourceLimits: { maxYoungGenerationSizeMb: this.#opts.youngGenerationMb ?? 8 },
+      stdout: false,
+      stderr: false,
+    });
+    const thread: Thread = { worker, pending: new Map(), sent: 0, done };
+    worker.unref();
+    worker.on('message', (result: ParseResult) => {
+      const resolve = thread.pending.get(result.id);
+      if (resolve === undefined) return;
+      thread.pending.delete(result.id);
+      if (thread.pending.size === 0) worker.unref();
+      // A page the thread could not parse is parsed again by the caller, which reports the error.
+      resolve('tree' in result ? new ParsedPage(result.tree) : null);
+    });
+    worker.on('error', (err) => this.#fail(thread, err));
+    worker.on('exit', (code) => {
+      if (!this.#closed) this.#fail(thread, new Error(`a parse thread exited with code ${code}`));
+    });
+    this.#threads.push(thread);
+    return thread;
+  }
+
+  #fail(thread: Thread, err: Error): void {
+    settleAll(thread, null);
+    if (this.#failed || this.#closed) return;
+    this.#failed = true;
+    this.#opts.onFailure?.(err);
+    void this.close();
+  }
+}
+
+function settleAll(thread: Thread, value: null): void {
+  for (const resolve of thread.pending.values()) resolve(value);
+  thread.pending.clear();
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { crawl } from '../../src/crawler/crawl.js';
+import { WARM_UP_PAGES } from '../../src/crawler/parse-ahead.js';
+import type { Response } from '../../src/crawler/http/response.js';
+import { MemorySink } from '../../src/crawler/logger.js';
+import { Spider } from '../../src/crawler/spider.js';
+import { startCatalogueSite, type CatalogueSite } from '../../src/demo/catalogue-site.js';
+import { CatalogueSpider } from '../../src/demo/catalogue-spider.js';
+
+// Fewer requests in flight than a thread's queue: every page after the warm-up goes to the thread.
+const quiet = { LOG_LEVEL: 'INFO', LOGSTATS_INTERVAL: 0, STATS_DUMP: false, CONCURRENT_REQUESTS: 8, CONCURRENT_REQUESTS_PER_DOMAIN: 8 };
+let shop: CatalogueSite;
+let api: Server;
+let apiOrigin: string;
+
+before(async () => {
+  shop = await startCatalogueSite({ products: 300, productBytes: 4000 });
+  // /page/N: HTML linking to /data/N (JSON) and /page/N+1; ends at 150.
+  api = createServer((req, res) => {
+    const [, kind, n] = req.url!.split('/');
+    const i = Number(n);
+    if (kind === 'page') {
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<html><body><h1>Page ${i}</h1><a class="data" href="/data/${i}">data</a>${i < 150 ? `<a class="next" href="/page/${i + 1}">next</a>` : ''}</body></html>`);
+    } else {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: i, html: '<b>not to parse</b>' }));
+    }
+  });
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+  apiOrigin = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+});
+after(async () => {
+  await shop.close();
+  await new Promise((r) => api.close(r));
+});
+
+const sortedJson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).sort();
+
+describe('PARSE_THREADS', { timeout: 90_000 }, () => {
+  it('parses pages on a thread after the warm-up, and scrapes exactly what the main thread scrapes', async () => {
+    const args = { startUrl: `${shop.origin}/` };
+    const threaded = await crawl(CatalogueSpider, { args, settings: { ...quiet, PARSE_THREADS: 1 }, logSink: new MemorySink() });
+    const single = await crawl(CatalogueSpider, { args, settings: { ...quiet, PARSE_THREADS: 0 }, logSink: new MemorySink() });
+    assert.equal(threaded.reason, 'finished');
+    assert.equal(threaded.items.length, shop.expectedProductIds().length);
+    assert.deepEqual(sortedJson(threaded.items), sortedJson(single.items));
+    const onThread = threaded.stats['parse/thread_count'] as number;
+    const onMain = threaded.stats['parse/main_count'] as number;
+    assert.ok(onMain >= WARM_UP_PAGES, `${onMain} pages parsed on the main thread first`);
+    assert.ok(onThread > 200, `${onThread} pages parsed on the thread`);
+    assert.equal(onThread + onMain, threaded.stats.response_received_count as number - (threaded.stats['httperror/response_ignored_count'] as number));
+    assert.equal(single.stats['parse/thread_count'], undefined);
+  });
+
+  it('parses ahead only for callbacks that query their page (not JSON or text callbacks)', async () => {
+    const seen: string[] = [];
+    class Mixed extends Spider {
+      override name = 'mixed';
+      override startUrls = [`${apiOrigin}/page/1`];
+      override *parse(response: Response) {
+        seen.push(response.css('h1::text').get()!);
+        yield response.follow(response.css('a.data::attr(href)').get()!, { callback: this.parseData });
+        const next = response.css('a.next::attr(href)').get();
+        if (next) yield response.follow(next);
+      }
+      *parseData(response: Response) {
+        yield { id: response.json().id, length: response.text.length };
+      }
+    }
+    const { items, stats } = await crawl(Mixed, { settings: { ...quiet, PARSE_THREADS: 1 }, logSink: new MemorySink() });
+    assert.equal(items.length, 150);
+    assert.equal(seen.length, 150);
+    assert.ok((stats['parse/thread_count'] as number) > 100);
+    assert.equal(stats['parse/thread_unused_count'], undefined, 'no JSON response was parsed for nothing');
+  });
+
+  it('refuses a value that is neither auto nor a thread count, naming the setting', async () => {
+    await assert.rejects(
+      async () =>
+        await crawl(CatalogueSpider, { args: { startUrl: `${shop.origin}/` }, settings: { ...quiet, PARSE_THREADS: 'many' as never }, logSink: new MemorySink() }),
+      /PARSE_THREADS must be 'auto' or a whole number from 0 to 64 .* got "many"/,
+    );
+  });
+});
