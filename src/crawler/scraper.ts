@@ -176,7 +176,7 @@ export class Scraper {
    * callback used it reported to `onReleased`).
    */
   async #consume(result: CallbackResult, response: Response | null, request: Request, onReleased?: (use: ParseUse) => void): Promise<void> {
-    if (result === undefined || result === null) return;
+    if (result === undefined || result === null) return release(response, onReleased);
     const pending = new Set<Promise<void>>();
     try {
       let value: unknown = result;
@@ -211,8 +211,7 @@ export class Scraper {
       }
       this.#spiderError(err as Error, response, request);
     } finally {
-      const use = response?.releaseParsed();
-      if (use !== undefined) onReleased?.(use);
+      release(response, onReleased);
     }
     if (pending.size) await Promise.all(pending);
   }
@@ -289,6 +288,12 @@ export class Scraper {
     logger.error(`Spider error processing ${request} (referer: ${referer ?? 'None'})\n${err?.stack ?? err}`);
     if (response) signals.send('spiderError', { error: err, response, spider });
   }
+}
+
+/** Drops a response's parsed page once its callback is done, and tells how it was used. */
+function release(response: Response | null, onReleased: ((use: ParseUse) => void) | undefined): void {
+  const use = response?.releaseParsed();
+  if (use !== undefined) onReleased?.(use);
 }
 
 /** A cheap size estimate of an item: string lengths plus a per-field overhead, shallow. */
