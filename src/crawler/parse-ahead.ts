@@ -27,7 +27,7 @@ export function parseThreadCount(value: unknown): number {
 }
 
 export interface ParseAheadOptions {
-  /** Parse threads (0: none, every page parses lazily on the main thread). */
+  /** Parse threads (at least 1; with none, the crawl has no ParseAhead). */
   threads: number;
   stats: StatsCollector;
   logger: Logger;
@@ -44,7 +44,7 @@ export interface ParseAheadOptions {
  */
 export class ParseAhead {
   readonly #opts: ParseAheadOptions;
-  readonly #pool: ParsePool | null;
+  readonly #pool: ParsePool;
   /** Whether each callback used its response's selector the last time it ran. */
   readonly #usedByFn = new WeakMap<Function, boolean>();
   readonly #usedByName = new Map<string, boolean>();
@@ -52,13 +52,10 @@ export class ParseAhead {
 
   constructor(opts: ParseAheadOptions) {
     this.#opts = opts;
-    this.#pool =
-      opts.threads > 0
-        ? new ParsePool({
-            threads: opts.threads,
-            onFailure: (err) => opts.logger.warn(`Parsing on the main thread from now on: ${err.message}`),
-          })
-        : null;
+    this.#pool = new ParsePool({
+      threads: opts.threads,
+      onFailure: (err) => opts.logger.warn(`Parsing on the main thread from now on: ${err.message}`),
+    });
   }
 
   /**
@@ -67,8 +64,8 @@ export class ParseAhead {
    */
   prepare(response: Response, request: Request): void | Promise<void> {
     const pool = this.#pool;
-    if (pool === null || !pool.usable || this.#mainParsed < WARM_UP_PAGES) return;
-    if (this.#usedBefore(request) === false || response.body.length === 0 || !response.isText) return;
+    if (!pool.usable || this.#mainParsed < WARM_UP_PAGES) return;
+    if (this.#usedLastTime(request) === false || response.body.length === 0 || !response.isText) return;
     if (pool.backlog >= this.#opts.threads * QUEUE_PER_THREAD) return;
     if (markupType(response.body, response.headers.get('content-type')) !== 'html') return;
     return pool.parse(response.body, response.encoding).then((page) => {
@@ -78,8 +75,8 @@ export class ParseAhead {
 
   /** Learns from how the callback used its response (`Response.releaseParsed()`'s answer). */
   record(request: Request, use: ParseUse): void {
-    const cb = request.callback ?? 'parse';
     const used = use !== 'unused' && use !== 'thread-unused';
+    const cb = callbackOf(request);
     if (typeof cb === 'function') this.#usedByFn.set(cb, used);
     else this.#usedByName.set(cb, used);
     if (use === 'main') {
@@ -93,11 +90,16 @@ export class ParseAhead {
   }
 
   close(): Promise<void> {
-    return this.#pool?.close() ?? Promise.resolve();
+    return this.#pool.close();
   }
 
-  #usedBefore(request: Request): boolean | undefined {
-    const cb = request.callback ?? 'parse';
+  #usedLastTime(request: Request): boolean | undefined {
+    const cb = callbackOf(request);
     return typeof cb === 'function' ? this.#usedByFn.get(cb) : this.#usedByName.get(cb);
   }
+}
+
+/** The callback a request's response goes to: a function, or a spider method's name. */
+function callbackOf(request: Request): Function | string {
+  return request.callback ?? 'parse';
 }

@@ -1,6 +1,6 @@
 import { CloseSpider, DropItem, IgnoreRequest } from './errors.js';
 import { Request, type Callback, type CallbackResult, type Errback } from './http/request.js';
-import type { ParseUse, Response } from './http/response.js';
+import type { Response } from './http/response.js';
 import type { ParseAhead } from './parse-ahead.js';
 import { LEVELS, type Logger } from './logger.js';
 import type { ItemPipelineManager } from './pipelines/manager.js';
@@ -80,23 +80,20 @@ export class Scraper {
     this.#activeResponses++;
     try {
       const { spider, spidermw } = this.#o;
-      const ahead = this.#o.parseAhead ?? null;
       let result: CallbackResult;
-      let learn: ((use: ParseUse) => void) | undefined;
+      let callbackRan = false;
       try {
         const checked = spidermw.input(response, spider);
         if (checked) await checked;
         const callback = this.#callback(request);
-        if (ahead) {
-          const parsing = ahead.prepare(response, request);
-          if (parsing) await parsing;
-          learn = (use) => ahead.record(request, use);
-        }
+        const parsing = this.#o.parseAhead?.prepare(response, request);
+        if (parsing) await parsing;
+        callbackRan = true;
         result = callback.call(spider, response, request.cbKwargs);
       } catch (err) {
         result = this.#inputFailed(err as Error, request, response);
       }
-      await this.#consume(result, response, request, learn);
+      await this.#consume(result, response, request, callbackRan);
       const invalid = (response as { invalidLinkCount?: number }).invalidLinkCount;
       if (invalid) this.#o.stats.incValue('request/invalid_url_count', invalid);
     } finally {
@@ -172,11 +169,11 @@ export class Scraper {
    * not thrown. Outputs are routed without yielding to the event loop unless something is really
    * asynchronous (an async generator, a persistent scheduler, a full item budget): with many
    * responses arriving together, their parsed pages then die one by one instead of piling up in
-   * the young generation. The page is released once the output is consumed (and how the
-   * callback used it reported to `onReleased`).
+   * the young generation. The page is released once the output is consumed (and, after the
+   * request's own callback, how it used the page is told to the parse threads).
    */
-  async #consume(result: CallbackResult, response: Response | null, request: Request, onReleased?: (use: ParseUse) => void): Promise<void> {
-    if (result === undefined || result === null) return release(response, onReleased);
+  async #consume(result: CallbackResult, response: Response | null, request: Request, callbackRan = false): Promise<void> {
+    if (result === undefined || result === null) return this.#release(response, request, callbackRan);
     const pending = new Set<Promise<void>>();
     try {
       let value: unknown = result;
@@ -211,7 +208,7 @@ export class Scraper {
       }
       this.#spiderError(err as Error, response, request);
     } finally {
-      release(response, onReleased);
+      this.#release(response, request, callbackRan);
     }
     if (pending.size) await Promise.all(pending);
   }
@@ -276,6 +273,12 @@ export class Scraper {
     }
   }
 
+  /** Drops a response's parsed page once its output is consumed; after the callback, tells the parse threads how it was used. */
+  #release(response: Response | null, request: Request, callbackRan: boolean): void {
+    const use = response?.releaseParsed();
+    if (use !== undefined && callbackRan) this.#o.parseAhead?.record(request, use);
+  }
+
   #spiderError(err: Error, response: Response | null, request: Request): void {
     if (err instanceof CloseSpider) {
       this.#o.closeSpider(err.reason);
@@ -288,12 +291,6 @@ export class Scraper {
     logger.error(`Spider error processing ${request} (referer: ${referer ?? 'None'})\n${err?.stack ?? err}`);
     if (response) signals.send('spiderError', { error: err, response, spider });
   }
-}
-
-/** Drops a response's parsed page once its callback is done, and tells how it was used. */
-function release(response: Response | null, onReleased: ((use: ParseUse) => void) | undefined): void {
-  const use = response?.releaseParsed();
-  if (use !== undefined) onReleased?.(use);
 }
 
 /** A cheap size estimate of an item: string lengths plus a per-field overhead, shallow. */

@@ -83,7 +83,7 @@ export class ParsePool {
    */
   get backlog(): number {
     let n = 0;
-    for (const t of this.#threads) n += t.sent - Atomics.load(t.done, 0);
+    for (const t of this.#threads) n += backlogOf(t);
     return n;
   }
 
@@ -122,7 +122,7 @@ export class ParsePool {
     let best: Thread | undefined;
     let bestBacklog = Infinity;
     for (const t of this.#threads) {
-      const backlog = t.sent - Atomics.load(t.done, 0);
+      const backlog = backlogOf(t);
       if (backlog < bestBacklog) {
         best = t;
         bestBacklog = backlog;
@@ -175,6 +175,11 @@ export class ParsePool {
     this.#opts.onFailure?.(err);
     void this.close();
   }
+}
+
+/** Jobs sent to `thread` that it has not finished. */
+function backlogOf(thread: Thread): number {
+  return thread.sent - Atomics.load(thread.done, 0);
 }
 
 function settleAll(thread: Thread, value: null): void {
