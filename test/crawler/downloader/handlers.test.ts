@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { ConnectionError, DownloadTimeoutError, MaxSizeExceededError } from '../../../src/crawler/errors.js';
 import { FileNotFoundError, InvalidDataUrlError, UnsupportedSchemeError } from '../../../src/crawler/downloader/errors.js';
+import { SYNC_MAX_DECODED } from '../../../src/crawler/downloader/body-decoder.js';
 import { Request } from '../../../src/crawler/http/request.js';
 import { COMPRESSED_TEXT, startFaultSite, type FaultSite } from '../../support/fault-site.js';
 import { onlyMiddlewares, openDownloader, text, type Harness } from './helpers.js';
@@ -96,6 +97,18 @@ describe('download handlers', { timeout: 60_000 }, () => {
     await assert.rejects(h.get(new Request(site.url('/gzip-bomb?mb=64&chunked'), { meta: { download_maxsize: 1_000_000 } })), /received \d+ bytes \(decoded\)/);
     // Far from the 64 MB the bomb would inflate to.
     assert.ok(process.memoryUsage().arrayBuffers - before < 32 * 1024 * 1024);
+  });
+
+  it('inflates bodies past the synchronous cap in the thread pool, with the same limit', async () => {
+    assert.ok(3 * 1024 * 1024 > SYNC_MAX_DECODED);
+    const big = await h.get(new Request(site.url('/gzip-bomb?mb=3'), { meta: { download_maxsize: 8_000_000 } }));
+    assert.equal(big.body.length, 3 * 1024 * 1024);
+    assert.ok(big.body.every((b) => b === 0));
+    await assert.rejects(h.get(new Request(site.url('/gzip-bomb?mb=64'), { meta: { download_maxsize: 8_000_000 } })), (e: Error) => {
+      assert.ok(e instanceof MaxSizeExceededError, String(e));
+      assert.match(e.message, /more than 8000000 bytes once decoded/);
+      return true;
+    });
   });
 
   it('warns once when a body passes DOWNLOAD_WARNSIZE', async () => {

@@ -1,0 +1,89 @@
+// One measurement of bench/crawl.ts, in its own process: `crawl`, `fetch` or `parse`.
+// Plain JS over the built `dist/` (run `npm run build` first), so that it measures what users
+// run, without a TypeScript loader's memory. Prints one JSON line on stdout.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { Crawler, MemorySink, Selector } from '../dist/index.js';
+import { CatalogueSpider } from '../dist/demo/catalogue-spider.js';
+import { applyHeapGrowingPercent } from '../dist/crawler/heap.js';
+import { catalogueCrawler } from './catalogue-crawler.mjs';
+
+const [mode, origin, productsArg, heapArg, threadsArg = 'auto'] = process.argv.slice(2);
+// As `tscrapy crawl` does with HEAP_GROWING_PERCENT (30 by default; 0: V8's default).
+applyHeapGrowingPercent(Number(heapArg ?? 30));
+const products = Number(productsArg);
+const productUrls = () => Array.from({ length: products }, (_, i) => `${origin}/product/${i + 1}`);
+
+/** Fetches every product URL once at concurrency 64 with undici's dispatcher, no parsing. */
+async function rawFetch(urls, concurrency = 64, keep = 0) {
+  const agent = new Agent({ connections: concurrency });
+  const bodies = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < urls.length) {
+        const res = await request(urls[next++], { dispatcher: agent });
+        const body = Buffer.from(await res.body.arrayBuffer());
+        if (bodies.length < keep && res.statusCode === 200) bodies.push(body);
+      }
+    }),
+  );
+  const perSecond = urls.length / ((performance.now() - t0) / 1000);
+  await agent.close();
+  return { perSecond, bodies };
+}
+
+/** Parses saved product pages and extracts what CatalogueSpider extracts, with the Selector API. */
+function rawParse(bodies, seconds = 5) {
+  let pages = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    for (const body of bodies) {
+      const page = new Selector({ text: body.toString('utf8') }).css('div.product-page');
+      void page.attrib['data-sku'];
+      void page.css('h1.name::text').get();
+      void page.css('p.price::text').get();
+      void page.css('p.stock::text').get();
+      for (const href of page.css('ul.related a::attr(href)').getall()) void new URL(href, origin).href;
+      pages++;
+    }
+  }
+  return pages / ((performance.now() - t0) / 1000);
+}
+
+async function crawl() {
+  if (process.env.SNAP_AT) setTimeout(async () => { const v8 = await import("node:v8"); console.error("snap", v8.writeHeapSnapshot("/tmp/snap.heapsnapshot")); }, Number(process.env.SNAP_AT));
+  const dir = mkdtempSync(join(tmpdir(), 'tscrapy-bench-'));
+  try {
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+    const threads = threadsArg === 'auto' ? 'auto' : Number(threadsArg);
+    const crawler = catalogueCrawler({ Crawler, MemorySink, CatalogueSpider }, origin, dir, { PARSE_THREADS: threads });
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const { stats } = await crawler.crawl();
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    clearInterval(sampler);
+    if (statSync(join(dir, 'items.jsonl')).size === 0) throw new Error('the feed is empty');
+    return {
+      pages: Number(stats.response_received_count),
+      items: Number(stats.item_scraped_count),
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakRssMb: peakRss / 1024 / 1024,
+      parsedOnThreads: Number(stats['parse/thread_count'] ?? 0),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let out;
+if (mode === 'fetch') out = { perSecond: (await rawFetch(productUrls())).perSecond };
+else if (mode === 'parse') out = { perSecond: rawParse((await rawFetch(productUrls().slice(0, 1000), 64, 1000)).bodies) };
+else out = await crawl();
+console.log(JSON.stringify(out));
