@@ -52,7 +52,7 @@ export { keychainGet, keychainSet, keychainDelete, KEYCHAIN_SERVICE } from './co
 export { ConfigSyntaxError, KeychainUnavailableError } from './config/errors.js';
 export { findProject, resolveModule, moduleFiles, type ProjectInfo } from './project/project.js';
 export { buildProject, type BuiltProject, type BuildOptions } from './project/build.js';
-export { loadProjectModule, getSpider, registerTscrapyResolver, type ProjectModule } from './project/load.js';
+export { loadProjectModule, getSpider, linkTscrapy, type ProjectModule } from './project/load.js';
 export { buildSpiderFile } from './project/spider-file.js';
 export { ProjectNotFoundError, ProjectConfigError, BuildError, DuplicateSpiderError, ProjectLoadError, SpiderNotFoundError, type BuildDiagnostic } from './project/errors.js';
 export { packArchive, readBundle, readBundleManifest, readBundleFile, makeManifest, portableMap, sourceDateEpoch, type ArchiveInput } from './project/archive.js';

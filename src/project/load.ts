@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { register } from 'node:module';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ComponentClass } from '../crawler/components.js';
 import type { SpiderClass } from '../crawler/spider.js';
@@ -21,8 +22,6 @@ export interface ProjectModule {
   components: Record<string, ComponentClass>;
 }
 
-let registered = false;
-
 /** The running tscrapy's entry module: dist/index.js when built, src/index.ts under tsx. */
 export function tscrapyEntryUrl(): string {
   const js = new URL('../index.js', import.meta.url);
@@ -30,24 +29,43 @@ export function tscrapyEntryUrl(): string {
   return new URL('../index.ts', import.meta.url).href;
 }
 
-/** Registers the `tscrapy` resolve hook once per process (see resolve-hook.ts). */
-export function registerTscrapyResolver(): void {
-  if (registered) return;
-  registered = true;
-  const js = new URL('./resolve-hook.js', import.meta.url);
-  const hook = existsSync(fileURLToPath(js)) ? js : new URL('./resolve-hook.ts', import.meta.url);
-  register(hook, { data: { tscrapyUrl: tscrapyEntryUrl() } });
+/**
+ * Makes `import … from 'tscrapy'` in the bundles of `dir` resolve to the running tscrapy,
+ * wherever the folder is and whatever tscrapy a project has installed: a two-file package in
+ * `dir/node_modules/tscrapy` re-exports it (written only when missing or different). A
+ * `module.register()` resolve hook would do the same, but Node 20 runs hooks on a thread of their
+ * own, which costs ≈14 MB for as long as the crawl runs.
+ */
+export async function linkTscrapy(dir: string): Promise<void> {
+  const pkg = join(dir, 'node_modules', 'tscrapy');
+  const files: Record<string, string> = {
+    'package.json': `${JSON.stringify({ name: 'tscrapy', private: true, type: 'module', exports: './index.js' })}\n`,
+    'index.js': `// Written by tscrapy: the tscrapy that loads bundles of this folder.\nexport * from ${JSON.stringify(tscrapyEntryUrl())};\n`,
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const file = join(pkg, name);
+    if ((await readFile(file, 'utf8').catch(() => null)) === text) continue;
+    await mkdir(pkg, { recursive: true });
+    // Renamed into place: a crawl starting at the same time never reads half a file.
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  }
 }
 
 /**
- * Imports a built bundle with `tscrapy` resolved to the running tscrapy, and reads spider names
+ * Imports a built bundle with `tscrapy` resolved to the running tscrapy (see linkTscrapy), and reads spider names
  * from instances. Two spiders with one name → DuplicateSpiderError naming both.
  */
 export async function loadProjectModule(bundleFile: string): Promise<ProjectModule> {
-  registerTscrapyResolver();
   let mod: Record<string, unknown>;
   const st = await stat(bundleFile).catch(() => undefined);
   if (!st) throw new ProjectLoadError(`Bundle ${bundleFile} does not exist`);
+  try {
+    await linkTscrapy(dirname(bundleFile));
+  } catch (err) {
+    throw new ProjectLoadError(`Cannot load ${bundleFile}: writing ${join(dirname(bundleFile), 'node_modules', 'tscrapy')} (which points its imports of tscrapy to this tscrapy) failed: ${(err as Error).message}. Make the folder writable.`, { cause: err });
+  }
   // The query makes a rebuilt file at the same path a new module rather than the cached one.
   const url = `${pathToFileURL(bundleFile).href}?v=${st.mtimeMs}-${st.size}`;
   try {

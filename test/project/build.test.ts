@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -55,6 +55,23 @@ describe('project build', () => {
     assert.equal(mod.components.BSpider, mod.components['spiders.nested.b.BSpider']);
     assert.equal(mod.components.PricePipeline!.name, 'PricePipeline');
     assert.throws(() => getSpider(mod, 'zzz'), (e: unknown) => e instanceof SpiderNotFoundError && /Available spiders: a, b/.test(e.message));
+  });
+
+  test('a bundle moved beside another tscrapy still gets the running one', async () => {
+    const built = await buildProject((await findProject(root, sys))!);
+    const dir = await mkdtemp(join(tmpdir(), 'tscrapy-moved-'));
+    try {
+      await cp(built.bundleFile, join(dir, 'bundle.mjs'));
+      // What an older tscrapy, or a copy installed elsewhere, would have left there.
+      await mkdir(join(dir, 'node_modules', 'tscrapy'), { recursive: true });
+      await writeFile(join(dir, 'node_modules', 'tscrapy', 'package.json'), '{"name":"tscrapy","type":"module","exports":"./index.js"}');
+      await writeFile(join(dir, 'node_modules', 'tscrapy', 'index.js'), 'export class Spider {}\nexport class Request {}\n');
+      const mod = await loadProjectModule(join(dir, 'bundle.mjs'));
+      assert.ok(getSpider(mod, 'a').prototype instanceof Spider);
+      assert.match(await readFile(join(dir, 'node_modules', 'tscrapy', 'index.js'), 'utf8'), /export \* from "file:\/\/.*\/index\.(ts|js)"/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('a second build with the same sources comes from the cache; a change rebuilds', async () => {
