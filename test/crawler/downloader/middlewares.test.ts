@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { RobotsTxtForbiddenError } from '../../../src/crawler/downloader/errors.js';
 import { IgnoreRequest } from '../../../src/crawler/errors.js';
 import { Request } from '../../../src/crawler/http/request.js';
 import { startFaultSite, type FaultSite } from '../../support/fault-site.js';
 import { json, onlyMiddlewares, openDownloader } from './helpers.js';
+
+const execFileP = promisify(execFile);
 
 describe('headers, user agent, auth', { timeout: 30_000 }, () => {
   let site: FaultSite;
@@ -104,6 +108,23 @@ describe('CookiesMiddleware', { timeout: 30_000 }, () => {
     } finally {
       await h.close();
     }
+  });
+
+  it('loads tough-cookie only when the first cookie arrives', async () => {
+    // In a fresh process: this one has loaded it already. tough-cookie requires tldts (CommonJS).
+    const script = `
+      import { createRequire } from 'node:module';
+      import { openDownloader } from ${JSON.stringify(new URL('./helpers.ts', import.meta.url).href)};
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/tldts/'));
+      const h = await openDownloader();
+      await h.get(${JSON.stringify(site.url('/echo'))});
+      const before = loaded();
+      await h.get(${JSON.stringify(site.url('/set-cookie?name=a&value=1'))});
+      const cookie = JSON.parse((await h.get(${JSON.stringify(site.url('/echo'))})).text).headers.cookie;
+      await h.close();
+      console.log(JSON.stringify({ before, after: loaded(), cookie }));`;
+    const { stdout } = await execFileP(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 30_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').pop()!), { before: false, after: true, cookie: 'a=1' });
   });
 
   it('is off with COOKIES_ENABLED=false', async () => {
