@@ -1,5 +1,4 @@
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Transform, type TransformCallback } from 'node:stream';
 import buffer from 'node:buffer';
 import zlib from 'node:zlib';
 import { MaxSizeExceededError } from '../errors.js';
@@ -67,8 +66,6 @@ function decoderFor(encoding: string): Transform {
 class SizeGuard {
   readonly chunks: Buffer[] = [];
   size = 0;
-  /** The limit error, kept because pipeline() may report the stream teardown's AbortError instead. */
-  error: Error | null = null;
   #warned = false;
   constructor(private readonly limits: BodyLimits) {}
 
@@ -76,10 +73,9 @@ class SizeGuard {
     this.size += chunk.length;
     const { maxSize, warnSize } = this.limits;
     if (maxSize > 0 && this.size > maxSize) {
-      this.error = new MaxSizeExceededError(
+      throw new MaxSizeExceededError(
         `Cancelling download of ${this.limits.what}: received ${this.size} bytes (decoded), larger than the download max size (${maxSize}); raise DOWNLOAD_MAXSIZE or meta.download_maxsize to allow it`,
       );
-      throw this.error;
     }
     if (warnSize > 0 && !this.#warned && this.size > warnSize) {
       this.#warned = true;
@@ -157,45 +153,110 @@ async function decodeWhole(data: Buffer, encodings: readonly string[], limits: B
 }
 
 /**
- * Reads `source` fully, decoding `encodings` (in the order they were applied, so undone in
- * reverse) as a stream. undici counts `maxResponseSize` before decoding and `request()` does
- * not decode, so the cap is enforced here on decoded bytes: a gzip bomb stops at the limit.
+ * Takes a body chunk by chunk as it arrives and decodes `encodings` (in the order they were
+ * applied, so undone in reverse), counting `limits` on the decoded bytes: a gzip bomb stops at
+ * the limit. A compressed body of known small size is decoded in one call once complete; others
+ * go through zlib streams as they arrive. Push-based, so that a download needs no stream of its
+ * own: undici's dispatch handler feeds it.
  */
-export async function readBody(
-  source: Readable,
-  encodings: readonly string[],
-  limits: BodyLimits,
-  /** Content-Length, when declared: small compressed bodies are then decoded in one call. */
-  declaredLength = NaN,
-): Promise<Buffer> {
-  if (encodings.length > 0 && declaredLength <= ONE_SHOT_MAX_COMPRESSED) {
-    const raw = await readBody(source, [], { ...limits, warnSize: 0, maxSize: ONE_SHOT_MAX_COMPRESSED + 1 });
-    return decodeWhole(raw, encodings, limits);
-  }
-  const guard = new SizeGuard(limits);
-  if (encodings.length === 0) {
-    try {
-      for await (const chunk of source) guard.add(chunk as Buffer);
-    } catch (err) {
-      source.on('error', () => undefined).destroy();
-      throw err;
+export class BodyDecoder {
+  /** The decoded body; rejects as soon as decoding fails or the body passes the limit. */
+  readonly body: Promise<Buffer>;
+  /** Called when the decoder can take chunks again after write() returned false. */
+  onDrain: (() => void) | null = null;
+  readonly #encodings: readonly string[];
+  readonly #limits: BodyLimits;
+  readonly #guard: SizeGuard;
+  /** The zlib streams of a body decoded as it arrives, first to last; null otherwise. */
+  readonly #streams: Transform[] | null = null;
+  #resolve!: (body: Buffer) => void;
+  #reject!: (err: Error) => void;
+  #settled = false;
+
+  constructor(
+    encodings: readonly string[],
+    limits: BodyLimits,
+    /** Content-Length, when declared: small compressed bodies are then decoded in one call. */
+    declaredLength = NaN,
+  ) {
+    this.#encodings = encodings;
+    this.#limits = limits;
+    this.body = new Promise<Buffer>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // A failed download may never read the body: its rejection must not be reported as unhandled.
+    this.body.catch(() => undefined);
+    if (encodings.length === 0) {
+      this.#guard = new SizeGuard(limits);
+    } else if (declaredLength <= ONE_SHOT_MAX_COMPRESSED) {
+      this.#guard = new SizeGuard({ ...limits, warnSize: 0, maxSize: ONE_SHOT_MAX_COMPRESSED + 1 });
+    } else {
+      this.#guard = new SizeGuard(limits);
+      const streams = [...encodings].reverse().map(decoderFor);
+      for (let i = 0; i < streams.length; i++) {
+        const s = streams[i]!;
+        s.on('error', (err) => this.#fail(err));
+        if (i + 1 < streams.length) s.pipe(streams[i + 1]!);
+      }
+      const first = streams[0]!;
+      const last = streams[streams.length - 1]!;
+      first.on('drain', () => this.onDrain?.());
+      last.on('data', (chunk: Buffer) => this.#add(chunk));
+      last.on('end', () => this.#succeed(this.#guard.result()));
+      this.#streams = streams;
     }
-    return guard.result();
   }
-  const decoders = [...encodings].reverse().map(decoderFor);
-  const streams: unknown[] = [
-    source,
-    ...decoders,
-    async function collect(decoded: AsyncIterable<Buffer>) {
-      for await (const chunk of decoded) guard.add(chunk);
-    },
-  ];
-  try {
-    await (pipeline as (...s: unknown[]) => Promise<void>)(...streams);
-  } catch (err) {
-    throw guard.error ?? err;
+
+  /** Takes the next chunk of the body as it came. False: wait for onDrain before the next. */
+  write(chunk: Buffer): boolean {
+    if (this.#settled) return true;
+    if (this.#streams) return this.#streams[0]!.write(chunk);
+    this.#add(chunk);
+    return true;
   }
-  return guard.result();
+
+  /** The body is complete. */
+  end(): void {
+    if (this.#settled) return;
+    if (this.#streams) {
+      this.#streams[0]!.end();
+    } else if (this.#encodings.length === 0) {
+      this.#succeed(this.#guard.result());
+    } else {
+      decodeWhole(this.#guard.result(), this.#encodings, this.#limits).then(
+        (body) => this.#succeed(body),
+        (err: Error) => this.#fail(err),
+      );
+    }
+  }
+
+  /** Stops decoding: the download failed. */
+  destroy(err: Error): void {
+    this.#fail(err);
+  }
+
+  #add(chunk: Buffer): void {
+    try {
+      this.#guard.add(chunk);
+    } catch (err) {
+      this.#fail(err as Error);
+    }
+  }
+
+  #succeed(body: Buffer): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#resolve(body);
+  }
+
+  #fail(err: Error): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#guard.chunks.length = 0;
+    for (const s of this.#streams ?? []) s.destroy();
+    this.#reject(err);
+  }
 }
 
 /**

@@ -86,7 +86,7 @@ export { HttpHandler, type HttpHandlerOptions } from './handlers/http.js';
 export { DataHandler, parseDataUrl } from './handlers/data.js';
 export { FileHandler } from './handlers/file.js';
 export type { DownloadHandler, HandlerDefaults } from './handlers/types.js';
-export { readBody, parseContentEncoding, responseEncodings, type BodyLimits } from './body-decoder.js';
+export { BodyDecoder, parseContentEncoding, responseEncodings, type BodyLimits } from './body-decoder.js';
 export { maskUrl } from './mask.js';
 export * from './errors.js';
 export {
