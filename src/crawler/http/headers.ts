@@ -7,14 +7,17 @@ export type HeadersInit =
 /**
  * Case-insensitive multi-valued HTTP headers that keep the first spelling of each name.
  * Lighter than the WHATWG `Headers` (no validation per call), and keeps every Set-Cookie.
+ * Stored as one flat array (lower-cased name, name as given, value; one triple per value):
+ * requests wait in the scheduler by the thousand with one or two headers each, and a Map per
+ * request cost ≈200 bytes more than this.
  */
 export class Headers {
-  #map = new Map<string, { name: string; values: string[] }>();
+  #flat: string[] = [];
 
   constructor(init?: HeadersInit) {
     if (!init) return;
     if (init instanceof Headers) {
-      for (const [k, v] of init.#map) this.#map.set(k, { name: v.name, values: [...v.values] });
+      this.#flat = init.#flat.slice();
     } else if (Symbol.iterator in init) {
       for (const [k, v] of init as Iterable<readonly [string, string]>) this.append(k, v);
     } else {
@@ -28,19 +31,40 @@ export class Headers {
 
   /** The first value of `name`, or null. */
   get(name: string): string | null {
-    return this.#map.get(name.toLowerCase())?.values[0] ?? null;
+    const key = name.toLowerCase();
+    const f = this.#flat;
+    for (let i = 0; i < f.length; i += 3) if (f[i] === key) return f[i + 2]!;
+    return null;
   }
 
   getAll(name: string): string[] {
-    return this.#map.get(name.toLowerCase())?.values.slice() ?? [];
+    const key = name.toLowerCase();
+    const f = this.#flat;
+    const out: string[] = [];
+    for (let i = 0; i < f.length; i += 3) if (f[i] === key) out.push(f[i + 2]!);
+    return out;
   }
 
   has(name: string): boolean {
-    return this.#map.has(name.toLowerCase());
+    return this.get(name) !== null;
   }
 
   set(name: string, value: string | string[]): void {
-    this.#map.set(name.toLowerCase(), { name, values: Array.isArray(value) ? [...value] : [value] });
+    const key = name.toLowerCase();
+    const values = Array.isArray(value) ? value : [value];
+    const f = this.#flat;
+    // Replaces the values where the name first was, so that the order of names is kept.
+    const first = this.#find(key);
+    if (first < 0) {
+      if (f.length === 0 && values.length === 1) this.#flat = [key, name, values[0]!];
+      else for (const v of values) f.push(key, name, v);
+      return;
+    }
+    const rest: string[] = [];
+    for (let i = first + 3; i < f.length; i += 3) if (f[i] !== key) rest.push(f[i]!, f[i + 1]!, f[i + 2]!);
+    f.length = first;
+    for (const v of values) f.push(key, name, v);
+    for (const x of rest) f.push(x);
   }
 
   /** Sets `name` only when it is absent (Scrapy's `setdefault`). */
@@ -49,32 +73,64 @@ export class Headers {
   }
 
   append(name: string, value: string): void {
-    const e = this.#map.get(name.toLowerCase());
-    if (e) e.values.push(value);
-    else this.#map.set(name.toLowerCase(), { name, values: [value] });
+    const key = name.toLowerCase();
+    const f = this.#flat;
+    // An array made at its size: push() would reserve room for 16 more values.
+    if (f.length === 0) {
+      this.#flat = [key, name, value];
+      return;
+    }
+    const first = this.#find(key);
+    // Later values of a name keep its first spelling.
+    f.push(key, first < 0 ? name : f[first + 1]!, value);
   }
 
   delete(name: string): void {
-    this.#map.delete(name.toLowerCase());
+    const key = name.toLowerCase();
+    const f = this.#flat;
+    if (this.#find(key) < 0) return;
+    const kept: string[] = [];
+    for (let i = 0; i < f.length; i += 3) if (f[i] !== key) kept.push(f[i]!, f[i + 1]!, f[i + 2]!);
+    this.#flat = kept;
   }
 
+  /** Distinct names. */
   get size(): number {
-    return this.#map.size;
+    const f = this.#flat;
+    let n = 0;
+    for (let i = 0; i < f.length; i += 3) if (this.#find(f[i]!) === i) n++;
+    return n;
   }
 
-  /** [name, value] pairs, one per value, names as first given. */
+  /** [name, value] pairs, one per value, grouped by name in first-seen order, names as first given. */
   *[Symbol.iterator](): IterableIterator<[string, string]> {
-    for (const { name, values } of this.#map.values()) for (const v of values) yield [name, v];
+    const f = this.#flat;
+    for (let i = 0; i < f.length; i += 3) {
+      if (this.#find(f[i]!) !== i) continue;
+      for (let j = i; j < f.length; j += 3) if (f[j] === f[i]) yield [f[i + 1]!, f[j + 2]!];
+    }
   }
 
   /** name → value (or values when repeated), e.g. for undici or JSON. */
   toObject(): Record<string, string | string[]> {
     const out: Record<string, string | string[]> = {};
-    for (const { name, values } of this.#map.values()) out[name] = values.length === 1 ? values[0]! : [...values];
+    for (const [name, value] of this) {
+      const prev = out[name];
+      if (prev === undefined) out[name] = value;
+      else if (Array.isArray(prev)) prev.push(value);
+      else out[name] = [prev, value];
+    }
     return out;
   }
 
   toJSON(): Record<string, string | string[]> {
     return this.toObject();
+  }
+
+  /** Index of the first triple of `key`, or -1. */
+  #find(key: string): number {
+    const f = this.#flat;
+    for (let i = 0; i < f.length; i += 3) if (f[i] === key) return i;
+    return -1;
   }
 }

@@ -73,14 +73,15 @@ export class Request {
   readonly method: string;
   readonly headers: Headers;
   readonly body: Uint8Array | null;
-  readonly cookies: Record<string, string>;
   readonly meta: Record<string, any>;
   priority: number;
   readonly dontFilter: boolean;
   readonly callback: Callback | string | null;
   readonly errback: Errback | string | null;
-  readonly cbKwargs: Record<string, any>;
-  readonly flags: string[];
+  // Made on first use: requests wait in the scheduler by the thousand, mostly without any.
+  #cookies: Record<string, string> | undefined;
+  #cbKwargs: Record<string, any> | undefined;
+  #flags: string[] | undefined;
 
   constructor(url: string, options: RequestOptions = {}) {
     this.url = Request.checkUrl(url);
@@ -88,14 +89,29 @@ export class Request {
     this.headers = options.headers instanceof Headers ? options.headers : new Headers(options.headers);
     const body = options.body;
     this.body = body == null ? null : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    this.cookies = options.cookies ?? {};
+    this.#cookies = options.cookies;
     this.meta = options.meta ?? {};
     this.priority = options.priority ?? 0;
     this.dontFilter = options.dontFilter ?? false;
     this.callback = options.callback ?? null;
     this.errback = options.errback ?? null;
-    this.cbKwargs = options.cbKwargs ?? {};
-    this.flags = options.flags ?? [];
+    this.#cbKwargs = options.cbKwargs;
+    this.#flags = options.flags;
+  }
+
+  /** Cookies to send (name → value), merged with the crawl's cookie jar. */
+  get cookies(): Record<string, string> {
+    return (this.#cookies ??= {});
+  }
+
+  /** Keyword arguments passed to the callback. */
+  get cbKwargs(): Record<string, any> {
+    return (this.#cbKwargs ??= {});
+  }
+
+  /** Labels shown in logs, e.g. 'cached', 'redirected'. */
+  get flags(): string[] {
+    return (this.#flags ??= []);
   }
 
   /** Validates an absolute URL and returns its normalised form. */
