@@ -57,8 +57,6 @@ function rawParse(bodies, seconds = 5) {
 async function crawl() {
   const dir = mkdtempSync(join(tmpdir(), 'tscrapy-bench-'));
   try {
-    let peakRss = process.memoryUsage.rss();
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
     const threads = threadsArg === 'auto' ? 'auto' : Number(threadsArg);
     const crawler = catalogueCrawler({ Crawler, MemorySink, CatalogueSpider }, origin, dir, { PARSE_THREADS: threads });
     const t0 = performance.now();
@@ -66,14 +64,12 @@ async function crawl() {
     const { stats } = await crawler.crawl();
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
-    clearInterval(sampler);
     if (statSync(join(dir, 'items.jsonl')).size === 0) throw new Error('the feed is empty');
     return {
       pages: Number(stats.response_received_count),
       items: Number(stats.item_scraped_count),
       seconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      peakRssMb: peakRss / 1024 / 1024,
       parsedOnThreads: Number(stats['parse/thread_count'] ?? 0),
     };
   } finally {

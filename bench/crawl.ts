@@ -4,16 +4,21 @@
 // parsing + extracting them with the Selector API and no network (one core). Each runs in a
 // fresh process, so that one's heap does not slow down or inflate another; the crawl runs as
 // `tscrapy crawl` runs it (CRAWL_PROCESS_FLAGS, HEAP_GROWING_PERCENT=30, parse threads), then
-// without parse threads, then with V8's defaults.
+// without parse threads, then with V8's defaults, then the same spider through the CLI itself
+// (`tscrapy runspider`, with everything the CLI loads). Peak RSS is the kernel's high-water mark
+// of each process (VmHWM), read while it runs.
 //
 //   node --import tsx bench/crawl.ts [products=20000]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CRAWL_PROCESS_FLAGS } from '../src/crawler/heap.js';
 import { startCatalogueSiteProcess } from '../src/demo/site-process.js';
 
 export interface CrawlBenchResult {
-  /** Which configuration: as `tscrapy crawl` runs it, without parse threads, or with V8's defaults. */
+  /** Which configuration: as `tscrapy crawl` runs it, without parse threads, with V8's defaults, or through the CLI. */
   label: string;
   /** HEAP_GROWING_PERCENT of the crawl (30: what `tscrapy crawl` uses; 0: V8's default). */
   heapGrowingPercent: number;
@@ -29,6 +34,7 @@ export interface CrawlBenchResult {
   seconds: number;
   pagesPerSecond: number;
   itemsPerSecond: number;
+  /** MiB: the process's VmHWM. */
   peakRssMb: number;
   rawFetchPerSecond: number;
   rawParsePerSecond: number;
@@ -37,32 +43,98 @@ export interface CrawlBenchResult {
 }
 
 const child = fileURLToPath(new URL('./crawl-child.mjs', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
+const spiderFile = fileURLToPath(new URL('./catalogue-runspider.ts', import.meta.url));
 
-function run(mode: string, origin: string, products: number, heap = 30, flags: readonly string[] = [], threads = 'auto'): Record<string, number> {
-  const r = spawnSync(process.execPath, [...flags, child, mode, origin, String(products), String(heap), threads], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 30 * 60_000,
+/** Runs `args` with Node; resolves with its stdout and its peak RSS in MiB (VmHWM). */
+function measure(args: string[]): Promise<{ stdout: string; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    let hwmKb = 0;
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    // VmHWM is the kernel's own high-water mark: reading it often enough to have the last value
+    // before the process exits is all it takes.
+    const poll = setInterval(() => {
+      try {
+        hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? hwmKb);
+      } catch {
+        // exited between two polls
+      }
+    }, 10);
+    const timer = setTimeout(() => p.kill('SIGKILL'), 30 * 60_000);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`bench ${args.join(' ')} failed with exit ${code}`));
+      else resolve({ stdout, peakRssMb: hwmKb / 1024 });
+    });
   });
-  if (r.status !== 0) throw new Error(`bench ${mode} failed with exit ${r.status}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+async function run(mode: string, origin: string, products: number, heap = 30, flags: readonly string[] = [], threads = 'auto'): Promise<Record<string, number>> {
+  const { stdout, peakRssMb } = await measure([...flags, child, mode, origin, String(products), String(heap), threads]);
+  return { ...(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>), peakRssMb };
+}
+
+/** The same crawl through `tscrapy runspider`, as a user runs it (the bin's flags, its defaults). */
+async function runCli(origin: string): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'tscrapy-bench-cli-'));
+  try {
+    const statsFile = join(dir, 'stats.json');
+    const { peakRssMb } = await measure([
+      ...CRAWL_PROCESS_FLAGS,
+      bin,
+      'runspider',
+      spiderFile,
+      '-a',
+      `startUrl=${origin}/`,
+      '-s',
+      'CONCURRENT_REQUESTS=64',
+      '-s',
+      'CONCURRENT_REQUESTS_PER_DOMAIN=64',
+      '-s',
+      'LOGSTATS_INTERVAL=0',
+      '-s',
+      'EXIT_ERROR_THRESHOLD=-1',
+      '--loglevel',
+      'WARNING',
+      '-o',
+      join(dir, 'items.jsonl'),
+      '--json-stats',
+      statsFile,
+    ]);
+    const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as Record<string, number>;
+    return {
+      pages: stats.response_received_count!,
+      items: stats.item_scraped_count!,
+      seconds: stats.elapsed_time_seconds!,
+      parsedOnThreads: stats['parse/thread_count'] ?? 0,
+      peakRssMb,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function benchCrawl(products = 20_000): Promise<CrawlBenchResult[]> {
   const site = await startCatalogueSiteProcess({ products });
   try {
     // The raw limits run with V8's defaults: they are what the machine can do at best.
-    const fetch = run('fetch', site.origin, products, 0);
-    const parse = run('parse', site.origin, products, 0);
+    const fetch = await run('fetch', site.origin, products, 0);
+    const parse = await run('parse', site.origin, products, 0);
     const limit = Math.min(fetch.perSecond!, parse.perSecond!);
     const configs = [
-      { label: 'as `tscrapy crawl` runs it', heap: 30, flags: CRAWL_PROCESS_FLAGS, threads: 'auto' },
+      { label: 'as `tscrapy crawl` runs it (library)', heap: 30, flags: CRAWL_PROCESS_FLAGS, threads: 'auto' },
       { label: 'the same, PARSE_THREADS=0', heap: 30, flags: CRAWL_PROCESS_FLAGS, threads: '0' },
       { label: "V8's defaults (no flags, HEAP_GROWING_PERCENT=0)", heap: 0, flags: [], threads: 'auto' },
+      { label: '`tscrapy runspider` (the CLI)', heap: 30, flags: CRAWL_PROCESS_FLAGS, threads: 'auto', cli: true },
     ];
-    return configs.map(({ label, heap, flags, threads }) => {
-      const crawl = run('crawl', site.origin, products, heap, flags, threads);
-      return {
+    const results: CrawlBenchResult[] = [];
+    for (const { label, heap, flags, threads, cli } of configs) {
+      const crawl = cli ? await runCli(site.origin) : await run('crawl', site.origin, products, heap, flags, threads);
+      results.push({
         label,
         heapGrowingPercent: heap,
         nodeFlags: [...flags],
@@ -78,8 +150,9 @@ export async function benchCrawl(products = 20_000): Promise<CrawlBenchResult[]>
         rawFetchPerSecond: fetch.perSecond!,
         rawParsePerSecond: parse.perSecond!,
         ratioToLimit: crawl.pages! / crawl.seconds! / limit,
-      };
-    });
+      });
+    }
+    return results;
   } finally {
     await site.close();
   }
