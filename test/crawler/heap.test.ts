@@ -24,6 +24,24 @@ describe('crawling process flags', { timeout: 60_000 }, () => {
     assert.match(r.stdout, /^tscrapy \d+\.\d+\.\d+/);
   });
 
+  it('HEAP_GROWING_PERCENT runs one full collection at once, and leaves gc() unexposed', async () => {
+    // In a child: V8 flags are the whole process's.
+    const script = `
+      import { PerformanceObserver, constants } from 'node:perf_hooks';
+      import { runInNewContext } from 'node:vm';
+      import { applyHeapGrowingPercent } from ${JSON.stringify(new URL('../../src/crawler/heap.ts', import.meta.url).href)};
+      const kinds = [];
+      const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) kinds.push(e.detail.kind); });
+      obs.observe({ entryTypes: ['gc'] });
+      applyHeapGrowingPercent(30);
+      await new Promise((r) => setTimeout(r, 100));
+      obs.disconnect();
+      console.log(JSON.stringify({ major: kinds.includes(constants.NODE_PERFORMANCE_GC_MAJOR), gcInNewContext: runInNewContext('typeof gc'), gcHere: typeof globalThis.gc }));`;
+    const r = await runProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, env: process.env, timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), { major: true, gcInNewContext: 'undefined', gcHere: 'undefined' });
+  });
+
   it('HEAP_GROWING_PERCENT refuses what is not a whole percentage', () => {
     assert.throws(() => applyHeapGrowingPercent(-1), /HEAP_GROWING_PERCENT must be a whole number from 0 to 1000/);
     assert.throws(() => applyHeapGrowingPercent(2.5), /got 2.5/);
