@@ -166,8 +166,10 @@ export class Feed {
         throw new FeedConfigError(this.config.uri, `cannot open ${target.path}: ${err.message}`, { cause: err });
       });
       try {
-        if (truncate) await fh.truncate(0);
-        const size = (await fh.stat()).size;
+        // A special file (/dev/null, a FIFO) is written to as it is: nothing to truncate or continue.
+        const regular = (await fh.stat()).isFile();
+        if (truncate && regular) await fh.truncate(0);
+        const size = regular ? (await fh.stat()).size : 0;
         if (size > 0) {
           const info = await this.config.format.reopen(fh, size, target.path, this.config);
           if (info.repaired) {

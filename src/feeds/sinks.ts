@@ -89,7 +89,13 @@ export class FileSink extends BatchingSink {
   }
 
   protected override async sync(): Promise<void> {
-    await this.handle.datasync();
+    try {
+      await this.handle.datasync();
+    } catch (err) {
+      // A special file (/dev/null, a FIFO) has nothing to put on disk, and says so with EINVAL.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EINVAL' && code !== 'ENOTSUP') throw err;
+    }
   }
 
   async close(): Promise<void> {

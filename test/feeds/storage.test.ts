@@ -76,6 +76,14 @@ describe('feed storage, placeholders and batches', () => {
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), items(2));
   });
 
+  it('a special file (/dev/null, a FIFO) takes a feed: it has nothing to sync to disk', async () => {
+    for (const overwrite of [false, true]) {
+      const crawler = makeCrawler({ FEEDS: { '/dev/null': { format: 'jsonl', overwrite } } });
+      await runFeeds(crawler, items(3));
+      assert.deepEqual(errors(crawler), []);
+    }
+  });
+
   it('append keeps one CSV header and one XML root', async () => {
     const csv = join(dir, 'again.csv');
     const xml = join(dir, 'again.xml');
