@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { create, Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { VERSION } from '../crawler/settings/defaults.js';
 import { sha256 } from './bundler.js';
 import {
@@ -107,6 +107,8 @@ export async function packArchive(input: ArchiveInput): Promise<{ archive: Buffe
       await utimes(p, mtime, mtime);
     }
     const chunks: Buffer[] = [];
+    // Loaded here, not on import: every importer of `tscrapy` (a crawl too) reaches this module.
+    const { create } = await import('tar');
     const stream = create({ cwd: stage, gzip: { level: 9 }, portable: true, mtime, follow: false, noDirRecurse: true, strict: true }, [...ARCHIVE_ENTRIES]);
     for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
     return { archive: Buffer.concat(chunks), manifest };
@@ -137,6 +139,7 @@ export async function readBundle(archive: Uint8Array, limits: ReadLimits = {}): 
   }
   const files = new Map<string, Buffer>();
   const problems: string[] = [];
+  const { Parser } = await import('tar');
   await new Promise<void>((resolve, reject) => {
     const parser = new Parser({
       strict: true,

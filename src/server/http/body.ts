@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Busboy } from '@fastify/busboy';
+import type { Busboy } from '@fastify/busboy';
 import { ApiError } from '../errors.js';
 import { Params } from './params.js';
 
@@ -28,7 +28,9 @@ async function readCapped(req: IncomingMessage, limit: number): Promise<Buffer> 
   return Buffer.concat(chunks);
 }
 
-function parseMultipart(req: IncomingMessage, params: Params, limits: BodyLimits): Promise<void> {
+async function parseMultipart(req: IncomingMessage, params: Params, limits: BodyLimits): Promise<void> {
+  // Loaded with the first upload: every importer of `tscrapy` reaches this module.
+  const { Busboy } = await import('@fastify/busboy');
   return new Promise((resolve, reject) => {
     let failed: Error | undefined;
     const fail = (err: Error) => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { x as tarExtract, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import { BundleRejectedError } from '../errors.js';
 import { BundleFormatError, validateManifest, type Manifest as BundleManifest } from '../../project/manifest.js';
 
@@ -67,6 +67,7 @@ export async function extractBundle(packed: Buffer, dest: string, limits: Extrac
   let violation: string | undefined;
   let entries = 0;
   let total = 0;
+  const { x: tarExtract } = await import('tar');
   await new Promise<void>((resolve, reject) => {
     const unpack = tarExtract({
       cwd: dest,
