@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, Agent, type Server } from 'node:http';
+import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,9 @@ export interface CountingSite {
   total(): number;
   /** Requests served in the last `ms` milliseconds. */
   servedWithin(ms: number): number;
+  /** Holds every response from now on (requests stay in flight) until release(). */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -56,18 +59,28 @@ export async function startCountingSite(products = 2000): Promise<CountingSite> 
   const perPath = new Map<string, number>();
   let total = 0;
   const times: number[] = [];
+  let held: Array<() => void> | null = null;
+  const release = (): void => {
+    const waiting = held ?? [];
+    held = null;
+    for (const go of waiting) go();
+  };
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     perPath.set(path, (perPath.get(path) ?? 0) + 1);
     total++;
     times.push(performance.now());
+    if (held) held.push(() => forward(req, res, path));
+    else forward(req, res, path);
+  });
+  const forward = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const up = httpRequest({ host: target.hostname, port: target.port, path, method: req.method, headers: req.headers, agent }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
     up.on('error', () => res.destroy());
     req.pipe(up);
-  });
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -81,7 +94,12 @@ export async function startCountingSite(products = 2000): Promise<CountingSite> 
       for (let i = times.length - 1; i >= 0 && times[i]! >= since; i--) n++;
       return n;
     },
+    hold() {
+      held ??= [];
+    },
+    release,
     async close() {
+      release();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
@@ -135,18 +153,25 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
   const servedBeforeSignals: number[] = [];
   if (action && site) {
     const pending = [...action.signals];
+    let sent = 0;
     poll = setInterval(() => {
-      if (site.total() - base >= action.after && pending.length) {
-        servedBeforeSignals.push(site.servedWithin(300));
-        child.kill(pending.shift()!);
-        if (pending.length) action.after += 5;
-      }
+      if (!pending.length) return;
+      // A later signal goes once the crawl has said it is stopping; meanwhile the site holds its
+      // responses, so the graceful stop cannot end before that signal arrives.
+      const ready = sent === 0 ? site.total() - base >= action.after : stderr.includes('shutting down gracefully');
+      if (!ready) return;
+      if (sent === 0 && pending.length > 1) site.hold();
+      servedBeforeSignals.push(site.servedWithin(300));
+      child.kill(pending.shift()!);
+      sent++;
+      if (!pending.length) site.release();
     }, 5);
   }
   const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
   clearTimeout(killer);
   if (poll) clearInterval(poll);
+  site?.release();
   const stats = existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8')) as Record<string, unknown>) : null;
   return { servedBeforeSignals, code, signal, stdout, stderr, result: stats ? { reason: String(stats.finish_reason), stats } : null };
 }
