@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { Busboy } from '@fastify/busboy';
 import { ApiError } from '../errors.js';
 import { Params } from './params.js';
 
