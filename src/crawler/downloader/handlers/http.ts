@@ -17,8 +17,8 @@ export interface HttpHandlerOptions extends HandlerDefaults {
 
 /**
  * http and https over undici's dispatcher API (`Agent.dispatch`, see HttpExchange), which is
- * about twice as fast as undici's `fetch` on crawl workloads. One Agent per crawl with keep-alive; one ProxyAgent
- * per proxy (and credentials) in use.
+ * about twice as fast as undici's `fetch` on crawl workloads. One Agent per crawl with
+ * keep-alive; one ProxyAgent per proxy (and credentials) in use.
  */
 export class HttpHandler implements DownloadHandler {
   readonly #opts: HttpHandlerOptions;
