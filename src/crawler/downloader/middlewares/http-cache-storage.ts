@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request } from '../../http/request.js';
@@ -13,6 +13,16 @@ interface EntryMeta {
   /** Epoch ms when stored. */
   timestamp: number;
   requestUrl: string;
+  /**
+   * sha256 (hex) of `body`: two processes storing one entry at once each rename their own body
+   * and meta.json into place, so the pair on disk can come from different writers; such an entry
+   * is a miss. Absent in entries of older versions.
+   */
+  bodySha256?: string;
+}
+
+function bodyHash(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
@@ -29,7 +39,8 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
 /**
  * Scrapy's FilesystemCacheStorage: one folder per request fingerprint,
  * `<dir>/<spider>/<fp[0:2]>/<fp>/{body,meta.json}`. Each file is written to a temporary name
- * and renamed; `meta.json` goes last, so an entry without it is incomplete and a miss.
+ * and renamed; `meta.json` goes last, so an entry without it is incomplete and a miss, and it
+ * names its body's hash, so a body from another writer of the same entry is a miss too.
  */
 export class FilesystemCacheStorage {
   constructor(
@@ -52,6 +63,7 @@ export class FilesystemCacheStorage {
       meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as EntryMeta;
       if (this.expirationSecs > 0 && Date.now() - meta.timestamp > this.expirationSecs * 1000) return null;
       body = await readFile(join(dir, 'body'));
+      if (meta.bodySha256 !== undefined && meta.bodySha256 !== bodyHash(body)) return null;
     } catch {
       return null;
     }
@@ -68,6 +80,7 @@ export class FilesystemCacheStorage {
       headers: [...response.headers],
       timestamp: Date.now(),
       requestUrl: request.url,
+      bodySha256: bodyHash(response.body),
     };
     await writeAtomic(join(dir, 'body'), response.body);
     await writeAtomic(join(dir, 'meta.json'), JSON.stringify(meta));
