@@ -1,8 +1,10 @@
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { VERSION } from '../crawler/settings/defaults.js';
 import { BUNDLE_FILE, MAP_FILE, bundle, sha256, type BundleOutput } from './bundler.js';
+import { ensureFile, removeStaleTemps, STALE_TEMP_MS } from './cache-file.js';
 import { generateEntry, type EntryInputs } from './entry.js';
+import { tscrapyEntryUrl } from './load.js';
 import { moduleFiles, moduleName, type ProjectInfo } from './project.js';
 
 /** A built project: one ESM bundle plus its source map, on disk. */
@@ -82,7 +84,9 @@ export async function buildProject(project: ProjectInfo, options: BuildOptions =
   const esbuildVersion = (await import('esbuild')).version;
   const configs = await Promise.all(CONFIG_FILES.map((f) => readOr(join(project.root, f))));
   // The key of everything known before esbuild runs; the inputs it then reads are checked by content.
-  const entryKey = sha256(JSON.stringify({ VERSION, esbuildVersion, entry, configs, node: 20 })).slice(0, 16);
+  // The running tscrapy is part of it: the folder's node_modules/tscrapy points to it (linkTscrapy),
+  // and two installs crawling the project at once must not repoint each other's folder.
+  const entryKey = sha256(JSON.stringify({ VERSION, esbuildVersion, entry, configs, node: 20, tscrapy: tscrapyEntryUrl() })).slice(0, 16);
   const cacheRoot = join(project.root, '.tscrapy', 'build');
   const indexFile = join(cacheRoot, `index-${entryKey}.json`);
   const useCache = options.cache !== false && !options.outDir;
@@ -93,6 +97,9 @@ export async function buildProject(project: ProjectInfo, options: BuildOptions =
       const dir = join(cacheRoot, index.hash);
       const current = await hashInputs(project.root, Object.keys(index.inputs));
       if (current && JSON.stringify(current) === JSON.stringify(index.inputs) && (await exists(join(dir, BUNDLE_FILE)))) {
+        // Marked as just used, so another crawl's pruning keeps it while this one loads it.
+        const now = new Date();
+        await utimes(dir, now, now).catch(() => undefined);
         return {
           project,
           bundleFile: join(dir, BUNDLE_FILE),
@@ -112,12 +119,12 @@ export async function buildProject(project: ProjectInfo, options: BuildOptions =
   // A null (an input vanished mid-build) still names a folder, but is never cached.
   const hash = sha256(entryKey + JSON.stringify(inputHashes ?? Date.now())).slice(0, 16);
   const dir = options.outDir ?? join(cacheRoot, hash);
-  await writeOutputs(out, dir, project.root, !options.outDir);
+  await writeOutputs(out, dir, project.root);
+  if (!options.outDir) await removeStaleTemps(dir);
   if (useCache && inputHashes) {
-    await writeFile(join(project.root, '.tscrapy', '.gitignore'), '*\n').catch(() => undefined);
+    await ensureFile(join(project.root, '.tscrapy', '.gitignore'), '*\n').catch(() => undefined);
     const index: CacheIndex = { hash, inputs: inputHashes, externals: out.externals, warnings: out.warnings };
-    await writeFile(indexFile + '.tmp', JSON.stringify(index));
-    await rename(indexFile + '.tmp', indexFile);
+    await ensureFile(indexFile, JSON.stringify(index));
     await pruneCache(cacheRoot, hash);
   }
   return {
@@ -135,32 +142,19 @@ export async function buildProject(project: ProjectInfo, options: BuildOptions =
 /**
  * Writes bundle.mjs and its map into `dir`. The map gets a `sourceRoot` pointing back at
  * `baseDir` (relative), so stack traces of a local run name the real source files.
+ *
+ * Many processes may write the same content-addressed folder at once (crawls started together,
+ * runspider workers of one file): each file is put in place by rename, an identical file already
+ * there is success, and nothing another process may be reading is ever removed. The map goes
+ * first, so a bundle.mjs that is there always has its map beside it.
  */
-export async function writeOutputs(out: BundleOutput, dir: string, baseDir: string, atomic = true): Promise<void> {
+export async function writeOutputs(out: BundleOutput, dir: string, baseDir: string): Promise<void> {
   const map = JSON.parse(Buffer.from(out.map).toString('utf8')) as Record<string, unknown>;
   const back = relative(dir, baseDir).split(sep).join('/');
   map.sourceRoot = back === '' ? '' : back + '/';
-  if (!atomic) {
-    // A folder the caller chose: write the two files only, leave anything else there alone.
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, BUNDLE_FILE), out.code);
-    await writeFile(join(dir, MAP_FILE), JSON.stringify(map));
-    return;
-  }
-  await mkdir(dirname(dir), { recursive: true });
-  // Written beside, then renamed: a concurrent crawl never sees a half-written bundle.
-  const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp, { recursive: true });
-  await writeFile(join(tmp, BUNDLE_FILE), out.code);
-  await writeFile(join(tmp, MAP_FILE), JSON.stringify(map));
-  await rm(dir, { recursive: true, force: true });
-  try {
-    await rename(tmp, dir);
-  } catch (err) {
-    // Another process renamed the same content-addressed build first: theirs is as good.
-    await rm(tmp, { recursive: true, force: true });
-    if (!(await exists(join(dir, BUNDLE_FILE)))) throw err;
-  }
+  await mkdir(dir, { recursive: true });
+  await ensureFile(join(dir, MAP_FILE), JSON.stringify(map));
+  await ensureFile(join(dir, BUNDLE_FILE), out.code);
 }
 
 async function readIndex(file: string): Promise<CacheIndex | null> {
@@ -181,15 +175,23 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Removes all but the newest KEEP_BUILDS build folders (never `keep`). */
+/**
+ * Removes all but the newest KEEP_BUILDS build folders (never `keep`), and temporary files a
+ * crashed build left. A folder is removed only once it has not been written or used for
+ * STALE_TEMP_MS: another crawl of the project may be loading it right now.
+ */
 async function pruneCache(cacheRoot: string, keep: string): Promise<void> {
+  await removeStaleTemps(cacheRoot);
   try {
     const dirs = (await readdir(cacheRoot, { withFileTypes: true })).filter((e) => e.isDirectory() && /^[0-9a-f]{16}$/.test(e.name));
     if (dirs.length <= KEEP_BUILDS) return;
     const withTimes = await Promise.all(dirs.map(async (d) => ({ name: d.name, t: (await stat(join(cacheRoot, d.name))).mtimeMs })));
     withTimes.sort((a, b) => b.t - a.t);
-    for (const d of withTimes.slice(KEEP_BUILDS)) if (d.name !== keep) await rm(join(cacheRoot, d.name), { recursive: true, force: true });
+    const now = Date.now();
+    for (const d of withTimes.slice(KEEP_BUILDS)) {
+      if (d.name !== keep && now - d.t > STALE_TEMP_MS) await rm(join(cacheRoot, d.name), { recursive: true, force: true });
+    }
   } catch {
-    // Pruning is housekeeping; a failure must not fail the build.
+    // Pruning is housekeeping; a failure (e.g. another crawl pruned the same folder) must not fail the build.
   }
 }

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ComponentClass } from '../crawler/components.js';
 import type { SpiderClass } from '../crawler/spider.js';
+import { ensureFile } from './cache-file.js';
 import { DUPLICATE_SPIDER_CODE } from './entry.js';
 import { DuplicateSpiderError, ProjectLoadError, SpiderNotFoundError } from './errors.js';
 
@@ -42,15 +42,10 @@ export async function linkTscrapy(dir: string): Promise<void> {
     'package.json': `${JSON.stringify({ name: 'tscrapy', private: true, type: 'module', exports: './index.js' })}\n`,
     'index.js': `// Written by tscrapy: the tscrapy that loads bundles of this folder.\nexport * from ${JSON.stringify(tscrapyEntryUrl())};\n`,
   };
-  for (const [name, text] of Object.entries(files)) {
-    const file = join(pkg, name);
-    if ((await readFile(file, 'utf8').catch(() => null)) === text) continue;
-    await mkdir(pkg, { recursive: true });
-    // Renamed into place: a crawl starting at the same time never reads half a file.
-    const tmp = `${file}.${randomUUID()}.tmp`;
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  }
+  await mkdir(pkg, { recursive: true });
+  // Each file renamed into place, an identical one left as it is: crawls of this folder starting
+  // at the same time never read half a file, nor fail on each other's writes.
+  for (const [name, text] of Object.entries(files)) await ensureFile(join(pkg, name), text);
 }
 
 /**

@@ -3,9 +3,10 @@ import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BUNDLE_FILE, bundle, sha256 } from './bundler.js';
 import { writeOutputs } from './build.js';
+import { removeStaleTemps } from './cache-file.js';
 import { generateEntry } from './entry.js';
 import { ProjectLoadError } from './errors.js';
-import { loadProjectModule, type ProjectModule } from './load.js';
+import { loadProjectModule, tscrapyEntryUrl, type ProjectModule } from './load.js';
 
 /** Folder of runspider bundles, private to the user. */
 function runspiderCache(): string {
@@ -31,8 +32,11 @@ export async function buildSpiderFile(file: string): Promise<ProjectModule> {
   const name = basename(abs).replace(/\.[^.]+$/, '');
   const entry = generateEntry({ baseDir, settingsFile: undefined, spiderFiles: [abs], modules: [{ name, file: abs }] });
   const out = await bundle(entry, baseDir);
-  const dir = join(runspiderCache(), sha256(Buffer.concat([Buffer.from(out.code), Buffer.from(baseDir)])).slice(0, 16));
+  // Keyed by the running tscrapy too: the folder's node_modules/tscrapy points to it (linkTscrapy).
+  const key = sha256(JSON.stringify([sha256(out.code), baseDir, tscrapyEntryUrl()])).slice(0, 16);
+  const dir = join(runspiderCache(), key);
   await writeOutputs(out, dir, baseDir);
+  await removeStaleTemps(dir);
   for (const w of out.warnings) process.emitWarning(w, { code: 'TSCRAPY_BUILD' });
   return loadProjectModule(join(dir, BUNDLE_FILE));
 }
