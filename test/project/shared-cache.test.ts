@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildProject, writeOutputs } from '../../src/project/build.js';
 import { bundle } from '../../src/project/bundler.js';
 import { ensureFile, removeStaleTemps, STALE_TEMP_MS } from '../../src/project/cache-file.js';
+import { ProjectLoadError } from '../../src/project/errors.js';
 import { generateEntry } from '../../src/project/entry.js';
 import { linkTscrapy } from '../../src/project/load.js';
 import { findProject } from '../../src/project/project.js';
+import { buildSpiderFile } from '../../src/project/spider-file.js';
 import { makeProject, writeTree } from './fixture.js';
 
 const sys = { env: { HOME: '/nonexistent-home' }, systemFile: '/nonexistent/scrapy.cfg' };
@@ -109,5 +111,55 @@ describe('cache folders shared by several processes', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the runspider cache in the shared temp folder', () => {
+  let tmp: string;
+  let savedTmpdir: string | undefined;
+  let spiderFile: string;
+  const cacheName = `tscrapy-runspider-${process.getuid?.() ?? 'user'}`;
+  before(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'tscrapy-tmpdir-'));
+    spiderFile = join(tmp, 'spider.ts');
+    await writeFile(spiderFile, "import { Spider } from 'tscrapy';\nexport class S extends Spider {\n  override name = 's';\n}\n");
+    savedTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+  });
+  after(async () => {
+    if (savedTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmpdir;
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('a link put at its name (by another user, say) is refused, not followed', async () => {
+    const elsewhere = join(tmp, 'elsewhere');
+    await mkdir(elsewhere);
+    await symlink(elsewhere, join(tmp, cacheName));
+    try {
+      await assert.rejects(buildSpiderFile(spiderFile), (e: unknown) => e instanceof ProjectLoadError && /runspider cache .* is not a folder .*TMPDIR/.test((e as Error).message));
+      assert.deepEqual(await readdir(elsewhere), []);
+    } finally {
+      await rm(join(tmp, cacheName), { force: true });
+    }
+  });
+
+  test('a folder of another user is refused', { skip: process.getuid?.() !== 0 && 'only root can give a folder to another user' }, async () => {
+    await mkdir(join(tmp, cacheName), { mode: 0o700 });
+    await chown(join(tmp, cacheName), 65534, 65534);
+    try {
+      await assert.rejects(buildSpiderFile(spiderFile), (e: unknown) => e instanceof ProjectLoadError && /belongs to another user \(uid 65534\)/.test((e as Error).message));
+    } finally {
+      await rm(join(tmp, cacheName), { recursive: true, force: true });
+    }
+  });
+
+  test('its own folder made under a loose umask is made private, then used', async () => {
+    await mkdir(join(tmp, cacheName));
+    await chmod(join(tmp, cacheName), 0o777);
+    const mod = await buildSpiderFile(spiderFile);
+    assert.equal(mod.spiders.length, 1);
+    assert.ok(mod.bundleFile.startsWith(join(tmp, cacheName)));
+    assert.equal((await stat(join(tmp, cacheName))).mode & 0o777, 0o700);
   });
 });
