@@ -1,4 +1,4 @@
-import { access, constants, mkdir, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ComponentClass } from '../crawler/components.js';
 import type { CrawlResult } from '../crawler/crawler.js';
@@ -10,6 +10,7 @@ import type { SpiderClass } from '../crawler/spider.js';
 import { crawlOutcome, type CrawlOutcome } from './crawl-outcome.js';
 import { LiveStatus } from './status-line.js';
 import { colorLogLine, terminalInfo } from './terminal.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 
 /** What `crawl` and `runspider` hand over once they know the spider. */
 export interface RunCrawlOptions {
@@ -116,7 +117,8 @@ export async function runCrawl(o: RunCrawlOptions): Promise<RunCrawlResult> {
     live?.stop();
   }
   const outcome = crawlOutcome(result.stats, result.reason, crawler.settings.getInt('EXIT_ERROR_THRESHOLD', 0), forced);
-  if (jsonStats) await writeFile(jsonStats, JSON.stringify(result.stats, null, 2) + '\n');
+  // Renamed into place: a dashboard reading it, or another run writing it, never sees half a file.
+  if (jsonStats) await writeFileAtomic(jsonStats, JSON.stringify(result.stats, null, 2) + '\n');
   if (logEnabled) {
     const s = result.stats;
     const secs = Number(s.elapsed_time_seconds ?? 0);

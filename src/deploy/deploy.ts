@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/config-files.js';
 import { resolveCredentials } from '../config/credentials.js';
@@ -9,6 +9,7 @@ import { buildDeployBundle } from './bundle.js';
 import { addVersion, listProjects, type ServerAnswer } from './client.js';
 import { ServerError } from './errors.js';
 import { endpointUrl, getTarget, getTargets, maskUrl, type DeployTarget } from './targets.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { resolveVersion } from './version.js';
 
 /** Where output goes: progress (stderr), the server's answer (stdout), debug lines. */
@@ -77,7 +78,8 @@ export async function buildOnly(ctx: DeployContext, file: string, opts: DeployOp
   for (const w of built.warnings) ctx.io.progress(`Warning: ${w}`);
   const out = resolve(ctx.cwd, file);
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, archive);
+  // Renamed into place: an upload or copy of the file running meanwhile never takes half a bundle.
+  await writeFileAtomic(out, archive);
   ctx.io.progress(`Writing bundle to ${out}`);
   return { file: out, manifest };
 }
