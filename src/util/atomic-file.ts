@@ -23,7 +23,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     throw err;
   }
   await fh.close();
-  await rename(tmp, path);
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    // E.g. `path` is a folder: the temp file is this writer's own, so it goes too.
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** The synchronous form, for start-up and shutdown paths. */
@@ -43,5 +49,14 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, mod
     throw err;
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone; the rename error is what matters
+    }
+    throw err;
+  }
 }

@@ -42,6 +42,13 @@ describe('cache folders shared by several processes', () => {
     assert.deepEqual(await readdir(join(dir, 'ensure')), ['a.txt']);
   });
 
+  test('ensureFile onto a path it cannot replace fails and leaves no temporary file behind', async () => {
+    const d = join(dir, 'blocked');
+    await mkdir(join(d, 'bundle.mjs'), { recursive: true });
+    await assert.rejects(ensureFile(join(d, 'bundle.mjs'), 'code'), /EISDIR|ENOTDIR|EEXIST|EPERM|is a directory/i);
+    assert.deepEqual(await readdir(d), ['bundle.mjs']);
+  });
+
   test('removeStaleTemps removes only temporary files older than STALE_TEMP_MS, never a live writer\'s or a user\'s file', async () => {
     const d = join(dir, 'temps');
     await writeTree(d, {
