@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CliResult } from '../cli/helpers.js';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runCli, tempTree, type CliResult } from '../cli/helpers.js';
 
-/** Processes started together in each round of the concurrent-* tests: overlapping cron runs, workers of one spider file. */
-export const PROCESSES = 8;
-export const ROUNDS = 20;
+/** Processes started together in each round: overlapping cron runs, workers of one spider file. */
+const PROCESSES = 8;
+/**
+ * Rounds per file. Each command gets 20 rounds, in two files of 10: a round is 8 process starts
+ * (≈5 s of CPU), and each file must stay well inside the test runner's 120 s bound per file on a
+ * busy 2-core machine.
+ */
+const ROUNDS_PER_FILE = 10;
 
 /**
  * Three pages; each response carries a serial number in a header and in its body, so a response
@@ -53,7 +61,7 @@ interface TinyItem {
 }
 
 /** Asserts that one process started, crawled the three pages and finished. */
-export function assertFinished(r: CliResult, round: number, which: string): void {
+function assertFinished(r: CliResult, round: number, which: string): void {
   const context = `round ${round}, ${which}: exit ${r.code} ${r.signal ?? ''}\n${r.stderr.slice(-3000)}`;
   assert.equal(r.code, 0, context);
   const items = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as TinyItem);
@@ -64,3 +72,75 @@ export function assertFinished(r: CliResult, round: number, which: string): void
   }
 }
 
+
+/**
+ * Half of the 20 rounds (part 1: rounds 1-10, part 2: 11-20) of: 8 `runspider` of a new spider
+ * file started at once, with a fresh runspider cache (TMPDIR); every one must start and finish
+ * its crawl.
+ */
+export function runspiderRounds(part: 1 | 2): void {
+  const first = (part - 1) * ROUNDS_PER_FILE + 1;
+  const last = part * ROUNDS_PER_FILE;
+  describe(`runspider processes sharing the runspider cache (rounds ${first}-${last})`, () => {
+    let site: Awaited<ReturnType<typeof startTinySite>>;
+    let tree: Awaited<ReturnType<typeof tempTree>>;
+    before(async () => {
+      site = await startTinySite();
+      tree = await tempTree({}, 'tscrapy-concurrent-runspider-');
+    });
+    after(async () => {
+      await site.close();
+      await tree.cleanup();
+    });
+
+    it(`${PROCESSES} runspider of a new spider file started at once, with a fresh cache, all finish`, async () => {
+      for (let round = first; round <= last; round++) {
+        const tmp = join(tree.dir, `tmp-${round}`);
+        await mkdir(tmp);
+        await writeFile(join(tree.dir, `tiny-${round}.ts`), spiderSource(round));
+        const args = ['runspider', `tiny-${round}.ts`, '-a', `startUrl=${site.origin}/`, '-o', '-:jsonl', '--nolog'];
+        const runs = Array.from({ length: PROCESSES }, () => runCli(args, tree.dir, { env: { TMPDIR: tmp }, timeoutMs: 100_000 }));
+        (await Promise.all(runs)).forEach((r, i) => assertFinished(r, round, `runspider #${i + 1}`));
+      }
+    });
+  });
+}
+
+/**
+ * Half of the 20 rounds (part 1: rounds 1-10, part 2: 11-20) of: the project's spider changes
+ * (a new build), then 8 `crawl` start at once, sharing the project's build cache and one new HTTPCACHE_DIR; every one must
+ * start and finish its crawl, and no response may mix two cache writes.
+ */
+export function crawlRounds(part: 1 | 2): void {
+  const first = (part - 1) * ROUNDS_PER_FILE + 1;
+  const last = part * ROUNDS_PER_FILE;
+  describe(`crawl processes sharing one project's build cache and HTTPCACHE_DIR (rounds ${first}-${last})`, () => {
+    let site: Awaited<ReturnType<typeof startTinySite>>;
+    let tree: Awaited<ReturnType<typeof tempTree>>;
+    before(async () => {
+      site = await startTinySite();
+      tree = await tempTree(
+        {
+          'scrapy.cfg': '[settings]\ndefault = tiny.settings\n',
+          'src/settings.ts': "export const BOT_NAME = 'tiny';\nexport const HTTPCACHE_ENABLED = true;\nexport const CONCURRENT_REQUESTS = 2;\n",
+          'src/spiders/tiny.ts': spiderSource(0),
+        },
+        'tscrapy-concurrent-crawl-',
+      );
+    });
+    after(async () => {
+      await site.close();
+      await tree.cleanup();
+    });
+
+    it(`${PROCESSES} crawl of a changed project started at once all finish`, async () => {
+      for (let round = first; round <= last; round++) {
+        await writeFile(join(tree.dir, 'src/spiders/tiny.ts'), spiderSource(round));
+        const cache = join(tree.dir, `httpcache-${round}`);
+        const args = ['crawl', 'tiny', '-a', `startUrl=${site.origin}/`, '-s', `HTTPCACHE_DIR=${cache}`, '-o', '-:jsonl', '--nolog'];
+        const runs = Array.from({ length: PROCESSES }, () => runCli(args, tree.dir, { timeoutMs: 100_000 }));
+        (await Promise.all(runs)).forEach((r, i) => assertFinished(r, round, `crawl #${i + 1}`));
+      }
+    });
+  });
+}
