@@ -1,5 +1,5 @@
 import { mkdir, readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { VERSION } from '../crawler/settings/defaults.js';
 import { BUNDLE_FILE, MAP_FILE, bundle, sha256, type BundleOutput } from './bundler.js';
 import { ensureFile, removeStaleTemps, STALE_TEMP_MS } from './cache-file.js';
