@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { VERSION } from '../crawler/settings/defaults.js';
 import { BUNDLE_FILE, MAP_FILE, bundle, sha256, type BundleOutput } from './bundler.js';
@@ -152,7 +152,6 @@ export async function writeOutputs(out: BundleOutput, dir: string, baseDir: stri
   const map = JSON.parse(Buffer.from(out.map).toString('utf8')) as Record<string, unknown>;
   const back = relative(dir, baseDir).split(sep).join('/');
   map.sourceRoot = back === '' ? '' : back + '/';
-  await mkdir(dir, { recursive: true });
   await ensureFile(join(dir, MAP_FILE), JSON.stringify(map));
   await ensureFile(join(dir, BUNDLE_FILE), out.code);
 }

@@ -1,5 +1,5 @@
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
 
 /**
@@ -15,12 +15,14 @@ const TEMP_NAME = /\.(?:\d+-[0-9a-f]+|[0-9a-f-]{36})\.tmp$|\.tmp-\d+-\d+$/;
  * Makes `path` hold exactly `data` in a folder that several processes share (a cache keyed by
  * content): an identical file already there, put by another process, is success; otherwise the
  * data goes to a temporary name of this writer's own and is renamed into place, so a reader sees
- * the old file or the new one, never half of one. Returns whether it wrote.
+ * the old file or the new one, never half of one. Its folder is made when missing. Returns
+ * whether it wrote.
  */
 export async function ensureFile(path: string, data: string | Uint8Array): Promise<boolean> {
   const want = typeof data === 'string' ? Buffer.from(data) : data;
   const have = await readFile(path).catch(() => null);
   if (have && Buffer.compare(have, want) === 0) return false;
+  await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, want);
   return true;
 }

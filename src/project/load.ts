@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ComponentClass } from '../crawler/components.js';
@@ -42,7 +42,6 @@ export async function linkTscrapy(dir: string): Promise<void> {
     'package.json': `${JSON.stringify({ name: 'tscrapy', private: true, type: 'module', exports: './index.js' })}\n`,
     'index.js': `// Written by tscrapy: the tscrapy that loads bundles of this folder.\nexport * from ${JSON.stringify(tscrapyEntryUrl())};\n`,
   };
-  await mkdir(pkg, { recursive: true });
   // Each file renamed into place, an identical one left as it is: crawls of this folder starting
   // at the same time never read half a file, nor fail on each other's writes.
   for (const [name, text] of Object.entries(files)) await ensureFile(join(pkg, name), text);
