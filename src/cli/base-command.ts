@@ -58,8 +58,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
           : undefined;
     if (exit === undefined) return super.catch(err);
     // One unwrapped line (oclif would wrap it at 80 columns with prefixes): scripts grep these.
-    if (this.jsonEnabled()) this.logJson({ error: { code: (err as TscrapyError).code, message: err.message, exit } });
-    else process.stderr.write(`Error: ${err.message}\n`);
+    if (this.jsonEnabled()) {
+      const details = (err as { details?: unknown }).details;
+      this.logJson({ error: { code: (err as TscrapyError).code, message: err.message, exit, ...(details === undefined ? {} : { details }) } });
+    } else process.stderr.write(`Error: ${err.message}\n`);
     return this.exit(exit);
   }
 
