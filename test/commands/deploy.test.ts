@@ -108,7 +108,8 @@ describe('tscrapy deploy (built CLI, child process)', () => {
     const r = await runCli(['deploy', 'secure', '-v', '1'], root);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /401 Unauthorized/);
-    assert.match(r.stderr, /sent user "" from username\/password of target "secure"/);
+    // `username =` (empty) overrides [deploy]'s username with no username: nothing is sent.
+    assert.match(r.stderr, /no credentials found; looked in: username\/password of target "secure" in .*scrapy\.cfg \(not set\); .*\.netrc \(no such file\)/);
   });
 
   test('unreachable server exits 1 with the reason', async () => {
