@@ -75,8 +75,12 @@ export async function buildOnly(ctx: DeployContext, file: string, opts: DeployOp
   const { archive, manifest, built } = await buildDeployBundle(info, { project: project!, version: version!, env: ctx.env });
   for (const w of built.warnings) ctx.io.progress(`Warning: ${w}`);
   const out = resolve(ctx.cwd, file);
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, archive);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, archive);
+  } catch (err) {
+    throw new DeployConfigError(`--build-only ${file}: cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
   ctx.io.progress(`Writing bundle to ${out}`);
   return { file: out, manifest };
 }

@@ -162,4 +162,15 @@ describe('tscrapy deploy compared with scrapyd-deploy (built CLI, child process)
     const flag = await runCli(['deploy', '-v', 'GIT', '--egg', egg], root, { GIT_CEILING_DIRECTORIES: tmpdir() });
     assert.match(flag.stderr, /^Error: -v GIT: /);
   });
+
+  test('an --egg that cannot be read and a --build-only path that cannot be written are usage errors naming them', async () => {
+    await cfg(`[deploy]\nurl = ${stub.url}\nproject = myproject\n`);
+    const missing = await runCli(['deploy', '--egg', 'missing.tar.gz'], root);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /^Error: --egg missing\.tar\.gz: cannot read .*missing\.tar\.gz \(ENOENT\); build a bundle with --build-only FILE first\n$/);
+    const blocked = await runCli(['deploy', '--build-only', 'scrapy.cfg/b.tar.gz'], root);
+    assert.equal(blocked.code, 2, blocked.stderr);
+    assert.match(blocked.stderr, /Error: --build-only scrapy\.cfg\/b\.tar\.gz: cannot write .* \((?:ENOTDIR|EEXIST)\)\n$/);
+    assert.doesNotMatch(missing.stderr + blocked.stderr, /Code:|    at /);
+  });
 });
