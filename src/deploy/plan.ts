@@ -20,7 +20,7 @@ export interface PlanOptions {
 export interface PlanDefaults {
   /** The project's name (`[deploy] project`, else its folder), or the bundle's with --egg. */
   project: string;
-  /** Where `project` comes from, for messages ("the project folder's name", "the bundle's manifest"). */
+  /** Where `project` comes from, for messages (`the project (/p)`, `the bundle b.tar.gz`). */
   projectFrom: string;
   /** The bundle's own version with --egg; undefined: the current Unix time (one for the whole run). */
   version?: string | undefined;
@@ -54,7 +54,7 @@ export async function planDeploys<T extends DeployTarget | undefined>(
   for (const target of targets) {
     const project = chooseProject(target, opts, defaults);
     const spec = opts.version || target?.version || undefined;
-    const source = opts.version ? `-v ${opts.version}` : `version = ${spec ?? ''} in ${target?.sources.version ?? '[deploy]'}`;
+    const source = opts.version ? `-v ${opts.version}` : `version = ${spec ?? ''} in ${target?.sources?.version ?? '[deploy]'}`;
     const version = spec ? await resolveOnce(spec, source) : (defaults.version ?? (await resolveOnce(undefined, source)));
     if (!VERSION_PATTERN.test(version)) {
       const from = spec ? `${source}${spec !== version ? ` (resolved to ${JSON.stringify(version)})` : ''}` : 'the bundle\'s version';
@@ -67,10 +67,10 @@ export async function planDeploys<T extends DeployTarget | undefined>(
 
 function chooseProject(target: DeployTarget | undefined, opts: PlanOptions, defaults: PlanDefaults): string {
   let chosen = opts.project || target?.project;
-  let from = opts.project ? `-p ${opts.project}` : `project = ${chosen} in ${target?.sources.project ?? '[deploy]'}`;
+  let from = opts.project ? `-p ${opts.project}` : `project = ${chosen} in ${target?.sources?.project ?? '[deploy]'}`;
   if (!chosen) {
     if (opts.project !== undefined || target?.project !== undefined) {
-      const why = target?.project !== undefined ? `project is empty (project = in ${target.sources.project ?? '[deploy]'})` : '-p is empty';
+      const why = target?.project !== undefined ? `project is empty (project = in ${target.sources?.project ?? '[deploy]'})` : '-p is empty';
       throw new DeployConfigError(`Missing project: ${why}. Set project = NAME for the target in scrapy.cfg, or pass -p NAME`);
     }
     chosen = defaults.project;

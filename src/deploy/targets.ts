@@ -17,7 +17,7 @@ export interface DeployTarget {
   /** The file that set the url (for messages). */
   file?: string;
   /** Where each key was set, for messages: `[deploy:prod] in /p/scrapy.cfg`. */
-  sources: Partial<Record<TargetKey, string>>;
+  sources?: Partial<Record<TargetKey, string>>;
 }
 
 /**
@@ -29,12 +29,13 @@ export function getTargets(config: LayeredConfig): Map<string, DeployTarget> {
   const base = config.items('deploy');
   const out = new Map<string, DeployTarget>();
   const make = (name: string, section: string, values: Record<string, string>): DeployTarget => {
-    const t: DeployTarget = { name, url: values.url ?? '', sources: {} };
+    const sources: Partial<Record<TargetKey, string>> = {};
+    const t: DeployTarget = { name, url: values.url ?? '', sources };
     for (const key of TARGET_KEYS) {
       if (values[key] === undefined) continue;
       if (key !== 'url') t[key] = values[key];
       const o = config.origin(section, key) ?? config.origin('deploy', key);
-      if (o) t.sources[key] = `[${o.section}] in ${o.file}`;
+      if (o) sources[key] = `[${o.section}] in ${o.file}`;
     }
     const origin = config.origin(section, 'url') ?? config.origin('deploy', 'url');
     if (origin) t.file = origin.file;
@@ -75,7 +76,7 @@ export function getAllTargets(config: LayeredConfig): DeployTarget[] {
  * parseable, http or https. The error names the key's section and file.
  */
 export function checkTarget(t: DeployTarget): DeployTarget {
-  const where = t.sources.url ?? `[deploy:${t.name}]`;
+  const where = t.sources?.url ?? `[deploy:${t.name}]`;
   if (!t.url) {
     throw new DeployConfigError(`Missing url for target "${t.name}": set url = http://HOST:6800/ in [deploy:${t.name}] or [deploy]`);
   }
