@@ -26,7 +26,7 @@ function assertJsonUsageError(r: { code: number | null; stdout: string; stderr: 
   assert.doesNotMatch(String(error.message), /See more help/, what);
 }
 
-describe('flag errors with --json', { timeout: 120_000 }, () => {
+describe('flag errors with --json', { timeout: 300_000 }, () => {
   it('every --json command: an unknown flag is one small JSON error and exit 2', async () => {
     assert.ok(jsonCommands.length >= 10, 'the manifest lists the --json commands');
     const { dir, cleanup } = await tempTree();

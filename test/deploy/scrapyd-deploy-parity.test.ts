@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { makeProject } from '../project/fixture.js';
 import { runCli, scrapydStub } from '../commands/deploy-helpers.js';
 
-describe('tscrapy deploy compared with scrapyd-deploy (built CLI, child process)', { timeout: 240_000 }, () => {
+describe('tscrapy deploy compared with scrapyd-deploy (built CLI, child process)', { timeout: 600_000 }, () => {
   let stub: Awaited<ReturnType<typeof scrapydStub>>;
   let root: string;
   let egg: string;
