@@ -70,9 +70,10 @@ export async function buildOnly(ctx: DeployContext, file: string, opts: DeployOp
   const config = await loadConfig(configOptions(ctx));
   const info = await requireProject(ctx);
   const target = getTargets(config).get(opts.target ?? 'default');
-  const [{ project, version }] = await planDeploys([target], opts, projectDefaults(info));
+  const [plan] = await planDeploys([target], opts, projectDefaults(info));
+  const { project, version } = plan!;
   ctx.io.progress(`Packing version ${version}`);
-  const { archive, manifest, built } = await buildDeployBundle(info, { project: project!, version: version!, env: ctx.env });
+  const { archive, manifest, built } = await buildDeployBundle(info, { project, version, env: ctx.env });
   for (const w of built.warnings) ctx.io.progress(`Warning: ${w}`);
   const out = resolve(ctx.cwd, file);
   try {
