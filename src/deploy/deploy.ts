@@ -9,7 +9,7 @@ import { buildDeployBundle } from './bundle.js';
 import { addVersion, listProjects, type ServerAnswer } from './client.js';
 import { DeployConfigError, DeployFailedError, ServerError } from './errors.js';
 import { planDeploys, type DeployPlan, type PlanDefaults } from './plan.js';
-import { endpointUrl, getAllTargets, getTarget, getTargets, maskUrl } from './targets.js';
+import { endpointUrl, findTarget, getAllTargets, getTarget, getTargets, maskUrl } from './targets.js';
 
 /** Where output goes: progress (stderr), the server's answer (stdout), debug lines. */
 export interface DeployIO {
@@ -69,7 +69,7 @@ export async function listTargetProjects(ctx: DeployContext, targetName: string)
 export async function buildOnly(ctx: DeployContext, file: string, opts: DeployOptions): Promise<{ file: string; manifest: Manifest }> {
   const config = await loadConfig(configOptions(ctx));
   const info = await requireProject(ctx);
-  const target = getTargets(config).get(opts.target ?? 'default');
+  const target = findTarget(config, opts.target ?? 'default');
   const [plan] = await planDeploys([target], opts, projectDefaults(info));
   const { project, version } = plan!;
   ctx.io.progress(`Packing version ${version}`);

@@ -24,30 +24,39 @@ export interface DeployTarget {
  * Every target in the config, as scrapyd-client's `_get_targets` defines them: `[deploy]` (with
  * `[DEFAULT]`'s keys) is the target `default` when it has a `url`; each `[deploy:NAME]` is the
  * target NAME, `[deploy]`'s keys updated by its own (`[DEFAULT]`'s included), with or without a url.
+ * Like `_get_targets`, it reads (and interpolates) every deploy section.
  */
 export function getTargets(config: LayeredConfig): Map<string, DeployTarget> {
-  const base = config.items('deploy');
   const out = new Map<string, DeployTarget>();
-  const make = (name: string, section: string, values: Record<string, string>): DeployTarget => {
-    const sources: Partial<Record<TargetKey, string>> = {};
-    const t: DeployTarget = { name, url: values.url ?? '', sources };
-    for (const key of TARGET_KEYS) {
-      if (values[key] === undefined) continue;
-      if (key !== 'url') t[key] = values[key];
-      const o = config.origin(section, key) ?? config.origin('deploy', key);
-      if (o) sources[key] = `[${o.section}] in ${o.file}`;
-    }
-    const origin = config.origin(section, 'url') ?? config.origin('deploy', 'url');
-    if (origin) t.file = origin.file;
-    return t;
-  };
-  if (base.url !== undefined) out.set('default', make('default', 'deploy', base));
-  for (const section of config.sections()) {
-    if (!section.startsWith('deploy:')) continue;
-    const t = make(section.slice('deploy:'.length), section, { ...base, ...config.items(section) });
-    out.set(t.name, t);
+  const names = new Set(['default', ...config.sections().filter((s) => s.startsWith('deploy:')).map((s) => s.slice('deploy:'.length))]);
+  for (const name of names) {
+    const t = findTarget(config, name);
+    if (t) out.set(t.name, t);
   }
   return out;
+}
+
+/**
+ * The target `name` as {@link getTargets} defines it, reading only `[deploy]` and its own
+ * section (`--build-only` needs no other target); undefined when there is no such target.
+ */
+export function findTarget(config: LayeredConfig, name: string): DeployTarget | undefined {
+  // A [deploy:default] section updates [deploy]'s keys like any other target's.
+  const section = name === 'default' && !config.hasSection('deploy:default') ? 'deploy' : `deploy:${name}`;
+  if (section !== 'deploy' && !config.hasSection(section)) return undefined;
+  const values = section === 'deploy' ? config.items('deploy') : { ...config.items('deploy'), ...config.items(section) };
+  if (section === 'deploy' && values.url === undefined) return undefined;
+  const sources: Partial<Record<TargetKey, string>> = {};
+  const t: DeployTarget = { name, url: values.url ?? '', sources };
+  for (const key of TARGET_KEYS) {
+    if (values[key] === undefined) continue;
+    if (key !== 'url') t[key] = values[key];
+    const o = config.origin(section, key) ?? config.origin('deploy', key);
+    if (o) sources[key] = `[${o.section}] in ${o.file}`;
+  }
+  const origin = config.origin(section, 'url') ?? config.origin('deploy', 'url');
+  if (origin) t.file = origin.file;
+  return t;
 }
 
 /** The target called `name`, its url checked; or an error listing the known ones and the files read. */

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig, type LayeredConfig } from '../../src/config/config-files.js';
 import { ConfigInterpolationError } from '../../src/config/errors.js';
 import { DeployConfigError } from '../../src/deploy/errors.js';
-import { endpointUrl, getTarget, getTargets } from '../../src/deploy/targets.js';
+import { endpointUrl, findTarget, getTarget, getTargets } from '../../src/deploy/targets.js';
 import { writeTree } from '../project/fixture.js';
 
 describe('scrapy.cfg interpolation (ConfigParser BasicInterpolation)', () => {
@@ -97,6 +97,14 @@ describe('deploy targets with [DEFAULT] and without a url (scrapyd-client _get_t
     assert.equal(t.get('x')?.project, 'fromdefault');
     assert.deepEqual([...t.keys()], ['default', 'x', 'nourl']);
     assert.equal(t.get('nourl')?.url, 'http://127.0.0.1:1/', "a target without its own url inherits [deploy]'s");
+  });
+
+  test('findTarget reads [deploy] and its own section only; [deploy:default] updates [deploy]', async () => {
+    await writeTree(dir, { 'd/scrapy.cfg': '[deploy]\nurl = http://127.0.0.1:1/\nproject = p\n\n[deploy:default]\nproject = q\n\n[deploy:broken]\nurl = %(nope)s\n' });
+    const c = await loadConfig({ cwd: join(dir, 'd'), env: { HOME: join(dir, 'nohome') }, systemFile: join(dir, 'none') });
+    assert.equal(findTarget(c, 'default')?.project, 'q');
+    assert.equal(findTarget(c, 'nosuch'), undefined);
+    assert.throws(() => getTargets(c), ConfigInterpolationError, 'like _get_targets, listing every target reads every section');
   });
 
   test('a [deploy:NAME] with no url anywhere is a target whose use says "Missing url"', async () => {
