@@ -19,7 +19,8 @@ for the url's host, else the OS keychain (tscrapy login TARGET).
 Progress goes to stderr, the server's JSON answer to stdout.
 
 Exit codes: 0 ok; 1 build failed, server unreachable, TLS or authentication error, or the server
-answered "status": "error"; 2 no project, unknown target or bad scrapy.cfg.`;
+answered "status": "error" (with -a: any target failed); 2 no project, unknown target, bad scrapy.cfg,
+or a target's url, project or version that cannot be used (all checked before building).`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> -l',
     '<%= config.bin %> <%= command.id %> -L production',
