@@ -1,4 +1,4 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import { InvalidArgumentError, TscrapyError } from '../crawler/errors.js';
 import { parseSettingValue } from '../crawler/settings/settings.js';
 
@@ -49,6 +49,17 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    const json = this.jsonEnabled();
+    if (isParseError(err)) {
+      // oclif's flag and argument errors (unknown flag, missing argument, bad option value).
+      const message = parseErrorMessage(err, this.argv);
+      if (!json) {
+        err.message = message + '\nSee more help with --help';
+        return super.catch(err);
+      }
+      this.logJson({ error: { code: 'TSC_ERR_USAGE', message, exit: EXIT.usage } });
+      return this.exit(EXIT.usage);
+    }
     const exit =
       // A spider file or project that does not compile is a usage error; the message has file:line:column.
       err instanceof InvalidArgumentError || (err instanceof TscrapyError && err.code === 'TSC_ERR_BUILD')
@@ -56,13 +67,45 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
         : err instanceof TscrapyError
           ? EXIT.failed
           : undefined;
-    if (exit === undefined) return super.catch(err);
+    if (exit === undefined) {
+      // oclif's own exit, or an error tscrapy did not expect: oclif prints it (with its stack under DEBUG).
+      if (!json || err instanceof Errors.ExitError) return super.catch(err);
+      this.logJson({ error: { code: 'TSC_ERR_INTERNAL', message: err.message || String(err), exit: EXIT.failed } });
+      return this.exit(EXIT.failed);
+    }
     // One unwrapped line (oclif would wrap it at 80 columns with prefixes): scripts grep these.
-    if (this.jsonEnabled()) this.logJson({ error: { code: (err as TscrapyError).code, message: err.message, exit } });
-    else process.stderr.write(`Error: ${err.message}\n`);
+    if (json) {
+      const details = (err as { details?: unknown }).details;
+      this.logJson({ error: { code: (err as TscrapyError).code, message: err.message, exit, ...(details === undefined ? {} : { details }) } });
+    } else process.stderr.write(`Error: ${err.message}\n`);
     return this.exit(exit);
   }
+}
 
+/** An error of oclif's argv parser: it carries the parse state. */
+function isParseError(err: Error): err is Errors.CLIError & { parse: { input: { flags: Record<string, { char?: string; multiple?: boolean; type?: string }> } } } {
+  return err instanceof Errors.CLIError && 'parse' in err;
+}
+
+/**
+ * oclif's parse error message without its "See more help" line, and without the note about
+ * flags that take several values (`--set allows multiple values…`) unless one of them was
+ * actually given: only then can it have swallowed an argument.
+ */
+function parseErrorMessage(err: Error & { parse: { input: { flags: Record<string, { char?: string; multiple?: boolean; type?: string }> } } }, argv: string[]): string {
+  let message = err.message.replace(/\nSee more help with --help$/, '').replace(/^The following errors? occurred:\n((?:  .*(?:\n|$))+)/, (_, list: string) => list.replace(/^  /gm, ''));
+  const note = /\n\nNote: (--[\w-]+(?:, --[\w-]+)*) allows? multiple values\.[\s\S]*?beginning of arguments\./.exec(message);
+  if (note) {
+    const given = note[1]!.split(', ').filter((flag) => {
+      const def = err.parse.input.flags[flag.slice(2)];
+      return argv.some((a) => a === flag || a.startsWith(`${flag}=`) || (def?.char !== undefined && a.startsWith(`-${def.char}`)));
+    });
+    const kept = given.length
+      ? `\n\nNote: ${given.join(', ')} ${given.length === 1 ? 'takes' : 'take'} several values, so give the arguments before ${given.length === 1 ? 'it' : 'them'}, or put "--" before the arguments.`
+      : '';
+    message = message.slice(0, note.index) + kept + message.slice(note.index + note[0].length);
+  }
+  return message;
 }
 
 /** `-s NAME=VALUE` pairs → settings; values parsed (numbers, booleans, JSON). */

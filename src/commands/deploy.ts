@@ -19,7 +19,8 @@ for the url's host, else the OS keychain (tscrapy login TARGET).
 Progress goes to stderr, the server's JSON answer to stdout.
 
 Exit codes: 0 ok; 1 build failed, server unreachable, TLS or authentication error, or the server
-answered "status": "error"; 2 no project, unknown target or bad scrapy.cfg.`;
+answered "status": "error" (with -a: any target failed); 2 no project, unknown target, bad scrapy.cfg,
+or a target's url, project or version that cannot be used (all checked before building).`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> -l',
     '<%= config.bin %> <%= command.id %> -L production',
@@ -40,7 +41,10 @@ answered "status": "error"; 2 no project, unknown target or bad scrapy.cfg.`;
     'list-targets': Flags.boolean({ char: 'l', summary: 'List the targets and their URLs.' }),
     'list-projects': Flags.string({ char: 'L', summary: 'List the projects on the server of this target.', helpValue: 'TARGET' }),
     project: Flags.string({ char: 'p', summary: 'Project name (default: the target\'s project key, then [deploy] project, then the folder name).' }),
-    version: Flags.string({ char: 'v', summary: 'Version: a name, GIT (git describe + branch) or HG (default: the current Unix time).' }),
+    version: Flags.string({
+      char: 'v',
+      summary: 'Version: a name, GIT (git describe + branch) or HG (default: the target\'s version, else the bundle\'s own with --egg, else the current Unix time).',
+    }),
     'all-targets': Flags.boolean({ char: 'a', summary: 'Deploy to every target.' }),
     'build-only': Flags.string({ aliases: ['build-egg'], summary: 'Write the bundle to FILE and upload nothing.', helpValue: 'FILE' }),
     egg: Flags.string({ summary: 'Upload this bundle (built earlier with --build-only) instead of building.', helpValue: 'FILE' }),
@@ -67,7 +71,7 @@ answered "status": "error"; 2 no project, unknown target or bad scrapy.cfg.`;
     };
     if (f['list-targets']) {
       const targets = await deploy.listTargets(ctx);
-      if (!json) for (const t of targets) this.log(`${t.name.padEnd(20)} ${t.url}`);
+      if (!json) for (const t of targets) this.log(`${t.name.padEnd(20)} ${t.url || '(no url)'}`);
       return { targets };
     }
     if (f['list-projects']) {

@@ -25,7 +25,8 @@ Exit codes: 0 stored; 1 the keychain cannot be used; 2 unknown target or no proj
     const { loadConfig } = await import('../config/config-files.js');
     const { getTarget, maskUrl } = await import('../deploy/targets.js');
     const { credentialKey } = await import('../config/credentials.js');
-    const { keychainSet } = await import('../config/keychain.js');
+    const { keychainDelete, keychainGet, keychainSet } = await import('../config/keychain.js');
+    const { KeychainUnavailableError } = await import('../config/errors.js');
     const { prompt, readStdinLine } = await import('../deploy/prompt.js');
     const target = getTarget(await loadConfig(), args.target);
     const tty = Boolean(process.stdin.isTTY);
@@ -36,7 +37,18 @@ Exit codes: 0 stored; 1 the keychain cannot be used; 2 unknown target or no proj
     }
     const password = tty ? await prompt(`Password for ${username}: `, true) : await readStdinLine();
     const key = credentialKey(target.url);
-    await keychainSet(key, { username, password });
+    try {
+      await keychainSet(key, { username, password });
+    } catch (err) {
+      // Leave nothing half-stored behind (a later logout would report removing it).
+      await keychainDelete(key).catch(() => false);
+      throw err;
+    }
+    const back = await keychainGet(key);
+    if (back?.username !== username || back.password !== password) {
+      await keychainDelete(key).catch(() => false);
+      throw new KeychainUnavailableError(`the OS keychain did not keep the credentials for ${key} (reading them back gave ${back ? 'other values' : 'nothing'}); use scrapy.cfg (username/password) or ~/.netrc instead`);
+    }
     if (!this.jsonEnabled()) this.log(`Stored the credentials of "${username}" for target ${target.name} (${key}) in the OS keychain.`);
     return { target: target.name, url: key, username, stored: true };
   }

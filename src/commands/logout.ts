@@ -15,10 +15,18 @@ Exit codes: 0 removed or nothing stored; 1 the keychain cannot be used; 2 unknow
     const { loadConfig } = await import('../config/config-files.js');
     const { getTarget } = await import('../deploy/targets.js');
     const { credentialKey } = await import('../config/credentials.js');
-    const { keychainDelete } = await import('../config/keychain.js');
+    const { keychainDelete, keychainGet } = await import('../config/keychain.js');
+    const { KeychainUnavailableError } = await import('../config/errors.js');
     const target = getTarget(await loadConfig(), args.target);
     const key = credentialKey(target.url);
-    const removed = await keychainDelete(key);
+    // Only what can be read counts as stored: a login that failed half-way can leave an entry
+    // that the keychain reports as deleted although it never held the credentials.
+    const removed = (await keychainGet(key)) !== null;
+    if (removed) {
+      if (!(await keychainDelete(key))) throw new KeychainUnavailableError(`the OS keychain did not remove the credentials for ${key}`);
+    } else {
+      await keychainDelete(key).catch(() => false); // a half-stored leftover, if any
+    }
     if (!this.jsonEnabled()) this.log(removed ? `Removed the credentials for target ${target.name} (${key}) from the OS keychain.` : `No credentials were stored for target ${target.name} (${key}).`);
     return { target: target.name, url: key, removed };
   }

@@ -51,7 +51,7 @@ export function credentialKey(url: string): string {
 
 /**
  * Credentials for a deploy target, first found wins (as scrapyd-client, plus the keychain):
- * the target's `username` (and `password`, default empty) from scrapy.cfg; user:pass in the URL;
+ * the target's `username` when not empty (and `password`, default empty) from scrapy.cfg; user:pass in the URL;
  * `~/.netrc` for the URL's host, then its `default` entry; the OS keychain entry stored by
  * `tscrapy login TARGET`. No credentials is not an error: the server may need none.
  */
@@ -60,7 +60,8 @@ export async function resolveCredentials(target: CredentialTarget, options: Cred
   const searched: string[] = [];
   const warnings: string[] = [];
   const where = target.file ? ` in ${target.file}` : '';
-  if (target.username !== undefined) {
+  // An empty `username =` is no username, as scrapyd-client's `if username:` reads it.
+  if (target.username) {
     return {
       credentials: { username: target.username, password: target.password ?? '', source: 'config', from: `username/password of target "${target.name}"${where}` },
       searched: [`username/password of target "${target.name}"${where}`],

@@ -16,3 +16,20 @@ export class ConfigSyntaxError extends InvalidArgumentError {
 export class KeychainUnavailableError extends TscrapyError {
   override readonly code: string = 'TSC_ERR_KEYCHAIN_UNAVAILABLE';
 }
+
+/**
+ * A scrapy.cfg value whose `%(name)s` / `%%` interpolation fails (ConfigParser's
+ * InterpolationMissingOptionError, InterpolationSyntaxError, InterpolationDepthError). The message
+ * names the file, section and key. Exit code 2.
+ */
+export class ConfigInterpolationError extends InvalidArgumentError {
+  override readonly code: string = 'TSC_ERR_CONFIG_INTERPOLATION';
+  constructor(
+    readonly file: string,
+    readonly section: string,
+    readonly key: string,
+    detail: string,
+  ) {
+    super(`${file}: [${section}] ${key}: ${detail}`);
+  }
+}

@@ -7,10 +7,10 @@ import { ProjectNotFoundError } from '../project/errors.js';
 import { findProject, type ProjectInfo } from '../project/project.js';
 import { buildDeployBundle } from './bundle.js';
 import { addVersion, listProjects, type ServerAnswer } from './client.js';
-import { ServerError } from './errors.js';
-import { endpointUrl, getTarget, getTargets, maskUrl, type DeployTarget } from './targets.js';
+import { DeployConfigError, DeployFailedError, ServerError } from './errors.js';
+import { planDeploys, type DeployPlan, type PlanDefaults } from './plan.js';
+import { endpointUrl, findTarget, getAllTargets, getTarget, getTargets, maskUrl } from './targets.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
-import { resolveVersion } from './version.js';
 
 /** Where output goes: progress (stderr), the server's answer (stdout), debug lines. */
 export interface DeployIO {
@@ -66,83 +66,89 @@ export async function listTargetProjects(ctx: DeployContext, targetName: string)
   return projects;
 }
 
-/** `deploy --build-only FILE`: builds and writes the bundle, uploads nothing. */
+/** `deploy --build-only FILE`: builds and writes the bundle, uploads nothing (no url needed). */
 export async function buildOnly(ctx: DeployContext, file: string, opts: DeployOptions): Promise<{ file: string; manifest: Manifest }> {
   const config = await loadConfig(configOptions(ctx));
   const info = await requireProject(ctx);
-  const target = getTargets(config).get(opts.target ?? 'default');
-  const project = opts.project ?? target?.project ?? info.name;
-  const version = await resolveVersion(opts.version ?? target?.version, info.root);
+  const target = findTarget(config, opts.target ?? 'default');
+  const [plan] = await planDeploys([target], opts, projectDefaults(info));
+  const { project, version } = plan!;
   ctx.io.progress(`Packing version ${version}`);
   const { archive, manifest, built } = await buildDeployBundle(info, { project, version, env: ctx.env });
   for (const w of built.warnings) ctx.io.progress(`Warning: ${w}`);
   const out = resolve(ctx.cwd, file);
-  await mkdir(dirname(out), { recursive: true });
-  // Renamed into place: an upload or copy of the file running meanwhile never takes half a bundle.
-  await writeFileAtomic(out, archive);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    // Renamed into place: an upload or copy of the file running meanwhile never takes half a bundle.
+    await writeFileAtomic(out, archive);
+  } catch (err) {
+    throw new DeployConfigError(`--build-only ${file}: cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
   ctx.io.progress(`Writing bundle to ${out}`);
   return { file: out, manifest };
 }
 
 /**
  * Builds (or reads `--egg`) and uploads to one target, or every target with `allTargets`.
- * Each target's result is returned; a failing target does not stop the others, and the first
- * failure is rethrown once all were tried.
+ * Every target's url, project and version are checked first, so a config error stops the run
+ * before anything is built or uploaded. With `allTargets`, a target that fails does not stop the
+ * others: its error is reported once through `io.progress`, and a DeployFailedError naming the
+ * failed targets is thrown once all were tried. One target: its error is thrown as is.
  */
 export async function deploy(ctx: DeployContext, opts: DeployOptions): Promise<DeployResult[]> {
   const config = await loadConfig(configOptions(ctx));
-  const targets: DeployTarget[] = opts.allTargets ? [...getTargets(config).values()] : [getTarget(config, opts.target ?? 'default')];
-  if (targets.length === 0) getTarget(config, 'default'); // throws, listing what was read
+  const targets = opts.allTargets ? getAllTargets(config) : [getTarget(config, opts.target ?? 'default')];
   let egg: { archive: Buffer; manifest: Manifest } | undefined;
   let info: ProjectInfo | undefined;
-  if (opts.egg) {
-    egg = await readBundleFile(resolve(ctx.cwd, opts.egg));
-    ctx.io.progress(`Using bundle: ${opts.egg}`);
-  } else {
-    info = await requireProject(ctx);
-  }
+  if (opts.egg) egg = await readEgg(resolve(ctx.cwd, opts.egg), opts.egg);
+  else info = await requireProject(ctx);
+  const defaults = egg
+    ? { project: egg.manifest.project, projectFrom: `the bundle ${opts.egg}`, version: egg.manifest.version, cwd: ctx.cwd }
+    : projectDefaults(info!);
+  const plans = await planDeploys(targets, opts, defaults);
+  if (egg) ctx.io.progress(`Using bundle: ${opts.egg}`);
   const results: DeployResult[] = [];
+  const failed: Array<{ target: string; code: string; message: string }> = [];
   const built = new Map<string, Buffer>();
-  let firstError: unknown;
-  for (const target of targets) {
+  for (const plan of plans) {
     try {
-      results.push(await deployOne(ctx, target, opts, egg, info, built));
+      const result = await deployOne(ctx, plan, egg, info, built);
+      if (!result.ok) throw statusError(result);
+      results.push(result);
     } catch (err) {
       if (!opts.allTargets) throw err;
       ctx.io.progress(`Error: ${(err as Error).message}`);
-      firstError ??= err;
+      failed.push({ target: plan.target.name, code: (err as { code?: string }).code ?? 'TSC_ERR', message: (err as Error).message });
     }
   }
-  if (firstError) throw firstError;
-  const failed = results.find((r) => !r.ok);
-  if (failed) {
-    const msg = typeof failed.response === 'object' && typeof failed.response.message === 'string' ? failed.response.message : JSON.stringify(failed.response);
-    throw new ServerError(`Deploy to ${failed.target} failed: the server answered "status": "error": ${msg}`, failed.status, JSON.stringify(failed.response));
+  if (failed.length) {
+    throw new DeployFailedError(`Deploy failed for ${failed.length} of ${plans.length} targets: ${failed.map((f) => f.target).join(', ')}`, {
+      deployed: results,
+      failed,
+    });
   }
   return results;
 }
 
+function statusError(r: DeployResult): ServerError {
+  const msg = typeof r.response === 'object' && typeof r.response.message === 'string' ? r.response.message : JSON.stringify(r.response);
+  return new ServerError(`Deploy to ${r.target} failed: the server answered "status": "error": ${msg}`, r.status, JSON.stringify(r.response));
+}
+
 async function deployOne(
   ctx: DeployContext,
-  target: DeployTarget,
-  opts: DeployOptions,
+  { target, project, version }: DeployPlan,
   egg: { archive: Buffer; manifest: Manifest } | undefined,
   info: ProjectInfo | undefined,
   cache: Map<string, Buffer>,
 ): Promise<DeployResult> {
-  let project: string;
-  let version: string;
   let archive: Buffer;
   if (egg) {
-    project = opts.project ?? target.project ?? egg.manifest.project;
-    version = opts.version ? await resolveVersion(opts.version, ctx.cwd) : egg.manifest.version;
     if (project !== egg.manifest.project || version !== egg.manifest.version) {
       ctx.io.progress(`Note: the bundle was built as ${egg.manifest.project} ${egg.manifest.version}; uploading it as ${project} ${version}`);
     }
     archive = egg.archive;
   } else {
-    project = opts.project ?? target.project ?? info!.name;
-    version = await resolveVersion(opts.version ?? target.version, info!.root);
     const key = `${project}\0${version}`;
     ctx.io.progress(`Packing version ${version}`);
     let packed = cache.get(key);
@@ -165,6 +171,22 @@ async function deployOne(
   ctx.io.answer(answer.text);
   const ok = answer.json?.status !== 'error';
   return { target: target.name, url: maskUrl(url), project, version, status: answer.status, ok, response: answer.json ?? answer.text };
+}
+
+/** Reads the `--egg` bundle; a file that cannot be read is a usage error naming it, never a bare ENOENT. */
+async function readEgg(file: string, given: string): Promise<{ archive: Buffer; manifest: Manifest }> {
+  try {
+    return await readBundleFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string' || code.startsWith('TSC_')) throw err;
+    throw new DeployConfigError(`--egg ${given}: cannot read ${file} (${code}); build a bundle with --build-only FILE first`, { cause: err });
+  }
+}
+
+/** The project's own name and folder: the fallbacks when neither -p nor the target sets a project. */
+function projectDefaults(info: ProjectInfo): PlanDefaults {
+  return { project: info.name, projectFrom: `the project (${info.root})`, cwd: info.root };
 }
 
 function failOnStatusError(answer: ServerAnswer, url: string): void {

@@ -31,3 +31,24 @@ export class ServerError extends TscrapyError {
     super(message);
   }
 }
+
+/**
+ * A deploy target or option that cannot be used: no url or a bad one, an empty or invalid project
+ * name or version, a GIT/HG version outside a repository. Found before anything is built or
+ * uploaded; the message names the key and where it was set. Exit code 2.
+ */
+export class DeployConfigError extends InvalidArgumentError {
+  override readonly code: string = 'TSC_ERR_DEPLOY_CONFIG';
+}
+
+/** One or more targets of `deploy -a` failed (each one's error was reported as it happened). Exit code 1. */
+export class DeployFailedError extends TscrapyError {
+  override readonly code: string = 'TSC_ERR_DEPLOY_FAILED';
+  constructor(
+    message: string,
+    /** What each target gave: its result, or its error's code and message. */
+    readonly details: { deployed: unknown[]; failed: Array<{ target: string; code: string; message: string }> },
+  ) {
+    super(message);
+  }
+}

@@ -46,10 +46,11 @@ export async function scrapydStub(answer: (r: Recorded) => { status?: number; bo
 
 export type CliResult = ProcessResult;
 
-/** Runs the built CLI with a clean environment (fake HOME, no keychain), killed after 60 s. */
-export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs the built CLI with a clean environment (fake HOME, no keychain), killed after 60 s; `input` goes to stdin. */
+export function runCli(args: string[], cwd: string, env: Record<string, string> = {}, input?: string): Promise<CliResult> {
   return runProcess(process.execPath, [BIN, ...args], {
     cwd,
+    input,
     env: { PATH: process.env.PATH ?? '', HOME: cwd, TSCRAPY_NO_KEYCHAIN: '1', NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...env },
     timeoutMs: 60_000,
   });

@@ -70,6 +70,12 @@ describe('credential resolution order', () => {
     assert.deepEqual({ u: r.credentials?.username, p: r.credentials?.password, s: r.credentials?.source }, { u: 'cfg', p: '', s: 'config' });
   });
 
+  test('an empty username counts as not set, as in scrapyd-client (`if username:`): netrc is used', async () => {
+    const r = await resolveCredentials({ name: 't', url: 'http://127.0.0.1:1/', username: '', password: 'x', file: '/p/scrapy.cfg' }, { env: { HOME: home }, keychain: false });
+    assert.deepEqual([r.credentials?.username, r.credentials?.source], ['netuser', 'netrc']);
+    assert.match(r.searched[0]!, /target "t" in \/p\/scrapy.cfg \(not set\)/);
+  });
+
   test('then user:pass in the URL, then netrc for the host', async () => {
     const fromUrl = await resolveCredentials({ name: 't', url: 'http://u%40x:p%3A@127.0.0.1:1/' }, { env: { HOME: home }, keychain: false });
     assert.deepEqual([fromUrl.credentials?.username, fromUrl.credentials?.password], ['u@x', 'p:']);

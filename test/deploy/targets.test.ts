@@ -25,7 +25,15 @@ describe('deploy targets', () => {
     const config = await loadConfig({ cwd: join(dir, 'proj'), env: { HOME: join(dir, 'home'), DEPLOY_USER: 'ci' }, systemFile: join(dir, 'none') });
     const targets = getTargets(config);
     assert.deepEqual([...targets.keys()], ['default', 'userlevel', 'prod', 'nourl']);
-    assert.deepEqual(targets.get('prod'), { name: 'prod', url: 'http://prod/api', project: 'base', username: 'ci', file: join(dir, 'proj/scrapy.cfg') });
+    const cfgFile = join(dir, 'proj/scrapy.cfg');
+    assert.deepEqual(targets.get('prod'), {
+      name: 'prod',
+      url: 'http://prod/api',
+      project: 'base',
+      username: 'ci',
+      file: cfgFile,
+      sources: { url: `[deploy:prod] in ${cfgFile}`, project: `[deploy] in ${cfgFile}`, username: `[deploy] in ${cfgFile}` },
+    });
     assert.equal(targets.get('nourl')?.url, 'http://base/'); // inherits [deploy]'s url, as scrapyd-client does
     assert.throws(() => getTarget(config, 'staging'), (e: unknown) => e instanceof UnknownTargetError && /Known targets: default, userlevel, prod, nourl/.test(e.message));
   });

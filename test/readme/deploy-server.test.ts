@@ -96,7 +96,7 @@ describe('README: deploy and server', { timeout: 110_000 }, () => {
     assert.equal(job.items_count, site.total);
   });
 
-  it('deploy-cfg and deploy-commands: targets, -l, -L, -p/-v, -a, --build-only, --egg', async () => {
+  it('deploy-cfg and deploy-commands: targets, -l, -L, -p, -a, --build-only, --egg; the last upload runs', async () => {
     assert.ok(url, 'first-deploy ran');
     const cfg = substitute(readmeBlock('deploy-cfg').code, [
       ['http://localhost:6800/', `${url}/`],
@@ -115,8 +115,12 @@ describe('README: deploy and server', { timeout: 110_000 }, () => {
     assert.match(r.stdout, /^shop$/m);
     assert.ok(existsSync(join(shop, 'shop.tar.gz')));
     const versions = (await (await fetch(`${url}/listversions.json?project=shop`)).json()) as { versions: string[] };
-    assert.ok(versions.versions.includes('v2') && versions.versions.includes('v3'), versions.versions.join(' '));
     assert.ok(versions.versions.includes('r1-main'), `version = GIT on production gives r1-main: ${versions.versions.join(' ')}`);
+    // The block's last line uploads the bundle built by --build-only to "default" as its own
+    // (Unix time) version: the one the server runs, as the README says (latest version last).
+    const uploads = jsonObjects(r.stdout).filter((o) => 'spiders' in o);
+    assert.equal(uploads.at(-1)?.version, versions.versions.at(-1), `${r.stdout}\n${versions.versions.join(' ')}`);
+    assert.match(String(uploads.at(-1)?.version), /^\d{10}$/);
   });
 
   it('server-api: every curl example answers "status": "ok"; cancel stops a running job', async () => {
