@@ -39,3 +39,11 @@ export class InvalidDataUrlError extends TscrapyError {
 export class DownloaderClosedError extends TscrapyError {
   override readonly code = 'TSC_ERR_DOWNLOADER_CLOSED';
 }
+
+/**
+ * Something failed inside tscrapy (or a download handler) while getting one request: that
+ * request fails with this error (its errback runs, it is logged and counted), the crawl goes on.
+ */
+export class DownloadFailedError extends TscrapyError {
+  override readonly code = 'TSC_ERR_DOWNLOAD_FAILED';
+}

@@ -248,9 +248,14 @@ export class HttpDownloader implements Downloader {
     }
     p.then(
       (response) => {
-        const at = this.#o.autoThrottle;
-        const latency = request.meta.download_latency;
-        if (at && typeof latency === 'number') at.adjust(slot, latency, response);
+        try {
+          const at = this.#o.autoThrottle;
+          const latency = request.meta.download_latency;
+          if (at && typeof latency === 'number') at.adjust(slot, latency, response);
+        } catch (err) {
+          // A failure beside the download (throttling) is logged; it never loses the response.
+          this.#o.logger.error(`Error adjusting the download delay after ${request}: ${toError(err).stack ?? err}`);
+        }
         done();
         item.resolve(response);
       },
