@@ -112,6 +112,21 @@ describe('a graceful stop', { timeout: 120_000 }, () => {
     assert.equal(result.stats['log_count/ERROR'], undefined, 'requests not sent are no errors');
   });
 
+  it('does not send the requests that waited for robots.txt when the stop came', async () => {
+    site.hits.clear();
+    site.hold();
+    const sink = new MemorySink();
+    const run = crawl(pagesSpider(site.origin), { settings: { ...quiet, ROBOTSTXT_OBEY: true }, logSink: sink });
+    await site.requests(1); // robots.txt, held by the site; the start page waits for it
+    run.stop();
+    site.release();
+    const result = await run;
+    assert.equal(result.reason, 'shutdown');
+    assert.deepEqual([...site.hits.keys()], ['/robots.txt']);
+    assert.equal(result.stats['downloader/not_sent_on_stop_count'], 1);
+    assert.ok(!sink.lines.some((l) => l.includes('WARNING') || l.includes('ERROR')), sink.lines.filter((l) => /WARNING|ERROR/.test(l)).join('\n'));
+  });
+
   it('keeps the requests it did not send in the JOBDIR: the next run fetches each page once', async () => {
     site.hits.clear();
     const jobdir = join(dir, 'job');
