@@ -162,7 +162,12 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   #abort(err: Error): void {
     if (this.#done) return;
     this.fail(err);
-    if (!this.#ended) this.#controller?.abort(err);
+    if (this.#ended) return;
+    try {
+      this.#controller?.abort(err);
+    } catch {
+      // undici finished the exchange meanwhile: nothing is left to stop, and the request already failed.
+    }
   }
 
   /** Fails the download with `err` (mapped to a typed error unless it is one). */
