@@ -5,9 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { crawl } from '../../../src/crawler/crawl.js';
+import { DownloadFailedError } from '../../../src/crawler/downloader/errors.js';
+import { HttpHandler } from '../../../src/crawler/downloader/handlers/http.js';
 import { ConnectionError } from '../../../src/crawler/errors.js';
+import { Request } from '../../../src/crawler/http/request.js';
 import type { Response } from '../../../src/crawler/http/response.js';
-import { MemorySink } from '../../../src/crawler/logger.js';
+import { LEVELS, Logger, MemorySink } from '../../../src/crawler/logger.js';
 import { Spider } from '../../../src/crawler/spider.js';
 import { onlyMiddlewares, openDownloader, type Harness } from './helpers.js';
 
@@ -130,5 +133,30 @@ describe('responses followed by Connection: close', { timeout: 240_000 }, () => 
     assert.equal(result.reason, 'finished');
     const lengths = new Map((result.items as Array<{ url: string; length: number }>).map((i) => [i.url, i.length]));
     for (const url of urls) assert.equal(lengths.get(url), Number(url.split('/').pop()), url);
+  });
+
+  it('turns an unexpected error inside the exchange into a failed request, and goes on', async () => {
+    // A log sink that fails on warnings: the warning about the declared size is written from
+    // undici's header callback, where nothing of ours may throw.
+    const lines: string[] = [];
+    const sink = {
+      write(line: string, level: number) {
+        if (level === LEVELS.WARNING) throw new TypeError('the log is broken');
+        lines.push(line);
+      },
+    };
+    const handler = new HttpHandler({ timeout: 30, maxSize: 0, warnSize: 10_000, connectionsPerOrigin: 2, tlsVerify: true, logger: new Logger('test', LEVELS.DEBUG, sink) });
+    try {
+      await assert.rejects(handler.download(new Request(`${origin}/content-length/identity/64000`)), (e: Error) => {
+        assert.ok(e instanceof DownloadFailedError, `${e.name}: ${e.message}`);
+        assert.match(e.message, /failed inside tscrapy: the log is broken/);
+        return true;
+      });
+      assert.ok(lines.some((l) => l.includes('Unexpected error downloading')));
+      const r = await handler.download(new Request(`${origin}/content-length/identity/1000`));
+      assert.equal(r.body.length, 1000);
+    } finally {
+      await handler.close();
+    }
   });
 });
