@@ -154,8 +154,12 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   /** The last resort: an unexpected error in this exchange fails its request, never the crawl. */
   #internalError(err: unknown): void {
     const e = err instanceof Error ? err : new Error(String(err));
-    this.#logger.error(`Unexpected error downloading ${maskUrl(this.#request.url)}: ${e.stack ?? e.message}`);
     this.#abort(new DownloadFailedError(`Getting ${maskUrl(this.#request.url)} failed inside tscrapy: ${e.message}`, { cause: e }));
+    try {
+      this.#logger.error(`Unexpected error downloading ${maskUrl(this.#request.url)}: ${e.stack ?? e.message}`);
+    } catch {
+      // Even the log failed: the request has failed already, and nothing here may throw.
+    }
   }
 
   /** Fails the download with `err` and tells undici to stop it (closing the connection). */
