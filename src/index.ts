@@ -94,6 +94,8 @@ export {
   FileNotFoundError,
   InvalidDataUrlError,
   DownloaderClosedError,
+  DownloadFailedError,
+  RequestNotSentError,
 } from './crawler/downloader/index.js';
 export { Selector, type SelectorInit } from './selector/selector.js';
 export { SelectorList } from './selector/selector-list.js';

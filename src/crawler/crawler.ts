@@ -43,6 +43,11 @@ export interface CrawlResult {
   stats: Record<string, unknown>;
   /** Why it closed: 'finished', 'shutdown', 'closespider_itemcount', ... */
   reason: string;
+  /**
+   * True when a second stop (Ctrl-C twice, `stop(true)`) ended it without waiting for the
+   * requests in flight: their pages were not processed (a JOBDIR keeps them).
+   */
+  forced: boolean;
 }
 
 /**
@@ -112,7 +117,7 @@ export class Crawler implements CrawlerContext {
       if (this.#stopRequested) engine.close(this.#stopRequested.reason, this.#stopRequested.force);
       const reason = await engine.run();
       await this.#close(parts, reason);
-      return { items, stats: this.stats.getStats(), reason };
+      return { items, stats: this.stats.getStats(), reason, forced: engine.forced };
     } catch (err) {
       if (parts && !engine?.closing) await this.#close(parts, 'error').catch(() => undefined);
       throw err;

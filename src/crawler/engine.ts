@@ -1,3 +1,4 @@
+import { RequestNotSentError } from './downloader/errors.js';
 import type { Downloader } from './downloader/types.js';
 import { Request } from './http/request.js';
 import type { Response } from './http/response.js';
@@ -150,8 +151,10 @@ export class Engine {
   }
 
   /**
-   * Stops the crawl with `reason`. Graceful: no new requests start; in-flight ones finish and
-   * their output is processed. `force` (a second Ctrl-C) stops without waiting for them.
+   * Stops the crawl with `reason`. Graceful: no new requests start, not even those already
+   * waiting in the downloader (for DOWNLOAD_DELAY, a slot or a retry backoff: they stay
+   * unacknowledged, so a JOBDIR or Redis queue keeps them); in-flight ones finish and their
+   * output is processed. `force` (a second Ctrl-C) stops without waiting for them.
    */
   close(reason: string, force = false): void {
     if (force) this.#forced = true;
@@ -159,8 +162,19 @@ export class Engine {
       this.#closeReason = reason;
       this.#running = false;
       this.#p.logger.info(`Closing spider (${reason})`);
+      const unsent = this.#p.downloader.stopStarting?.() ?? 0;
+      if (unsent > 0) {
+        this.#p.logger.info(
+          `Not sending ${unsent} request${unsent === 1 ? '' : 's'} waiting in the downloader (download delay, per-domain limit or retry backoff); waiting only for those in flight`,
+        );
+      }
     }
     this.#maybeFinish();
+  }
+
+  /** True once a second stop forced the crawl to end without waiting for what was in flight. */
+  get forced(): boolean {
+    return this.#forced;
   }
 
   get closing(): boolean {
@@ -260,6 +274,11 @@ export class Engine {
 
   async #failed(request: Request, error: Error): Promise<void> {
     if (this.#forced) return;
+    if (error instanceof RequestNotSentError) {
+      // Never sent: no errback, no ack (a persistent queue hands it out on the next run).
+      this.#p.stats.incValue('downloader/not_sent_on_stop_count');
+      return;
+    }
     await this.#p.scraper.handleFailure(error, request);
     if (!this.#forced) await this.#p.scheduler.done(request);
   }

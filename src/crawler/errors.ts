@@ -66,7 +66,7 @@ export class ConnectionError extends RetryableError {
   override readonly code = 'TSC_ERR_CONNECTION';
 }
 
-/** The body exceeded `DOWNLOAD_MAXSIZE` (counted after decoding). Not retried. */
+/** The body exceeded `DOWNLOAD_MAXSIZE` (counted as received, and after decoding). Not retried. */
 export class MaxSizeExceededError extends TscrapyError {
   override readonly code = 'TSC_ERR_MAX_SIZE';
 }

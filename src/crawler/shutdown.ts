@@ -11,14 +11,15 @@ export interface Stoppable {
  * so a long-running process keeps no listeners).
  */
 export function installShutdownHandlers(target: Stoppable, logger: Logger, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): () => void {
-  let received = 0;
+  let first: NodeJS.Signals | null = null;
   const handler = (signal: NodeJS.Signals) => {
-    received++;
-    if (received === 1) {
+    if (first === null) {
+      first = signal;
       logger.info(`Received ${signal}, shutting down gracefully. Send again to force`);
       target.stop('shutdown', false);
     } else {
-      logger.info(`Received ${signal} twice, forcing unclean shutdown`);
+      // Name both when they differ (a cancel's INT, then the TERM that follows it).
+      logger.info(`Received ${signal === first ? `${signal} twice` : `${signal} after ${first}`}, forcing unclean shutdown`);
       target.stop('shutdown', true);
     }
   };

@@ -97,9 +97,10 @@ export class ParsePool {
     if (!this.usable) return Promise.resolve(null);
     const thread = this.#leastBusy();
     const id = this.#nextId++;
-    // A copy the size of the body, moved to the thread: a view into a larger buffer would be
-    // cloned whole.
-    const copy = body.slice();
+    // A copy in an ArrayBuffer of its own, moved to the thread: moving detaches the buffer, and
+    // the caller's body (a Buffer whose `slice()` shares memory, often a view of Node's pool
+    // slab holding other Buffers) must stay readable; a view would also be cloned whole.
+    const copy = new Uint8Array(body);
     return new Promise((resolve) => {
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, resolve);

@@ -206,9 +206,13 @@ describe('backpressure', { timeout: 60_000 }, () => {
     const sink = new MemorySink();
     let maxActive = 0;
     const backouts: Array<string | null> = [];
+    // Items wait until the engine says it holds back (however fast or slow the machine is,
+    // the pipeline is behind until then), and pass at once after.
+    let caughtUp!: () => void;
+    const behind = new Promise<void>((resolve) => (caughtUp = resolve));
     class SlowPipeline {
       async processItem(item: unknown) {
-        await new Promise((r) => setTimeout(r, 30));
+        await behind;
         return item;
       }
     }
@@ -218,7 +222,11 @@ describe('backpressure', { timeout: 60_000 }, () => {
       components: { SlowPipeline },
       logSink: sink,
     });
-    crawler.signals.connect('backout', ({ reason }) => void backouts.push(reason));
+    crawler.signals.connect('backout', ({ reason }) => {
+      backouts.push(reason);
+      if (crawler.engine) maxActive = Math.max(maxActive, crawler.engine.status().scraperBytes);
+      if (reason) caughtUp();
+    });
     const sample = setInterval(() => {
       if (crawler.engine) maxActive = Math.max(maxActive, crawler.engine.status().scraperBytes);
     }, 5);

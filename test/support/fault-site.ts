@@ -41,6 +41,8 @@ export interface FaultSite {
   robots: string | { status: number } | { drop: true };
   /** Milliseconds `/robots.txt` waits before answering. Default 0. */
   robotsDelayMs: number;
+  /** While set, `/robots.txt` answers only once this settles: a hold that does not depend on time. */
+  robotsGate: Promise<unknown> | null;
   /** Sockets open now, and the most seen at once. */
   readonly openSockets: number;
   readonly maxOpenSockets: number;
@@ -89,6 +91,7 @@ export async function startFaultSite(): Promise<FaultSite> {
     requests: [],
     robots: { status: 404 },
     robotsDelayMs: 0,
+    robotsGate: null,
     get openSockets() {
       return sockets.size;
     },
@@ -200,6 +203,7 @@ export async function startFaultSite(): Promise<FaultSite> {
           if ('drop' in r) return req.socket.destroy();
           return send(r.status, `robots status ${r.status}`, { 'Content-Type': 'text/plain' });
         };
+        if (site.robotsGate) return void site.robotsGate.then(answer);
         return site.robotsDelayMs > 0 ? later(site.robotsDelayMs, answer) : answer();
       }
       case 'set-cookie': {

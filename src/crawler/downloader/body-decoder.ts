@@ -162,8 +162,6 @@ async function decodeWhole(data: Buffer, encodings: readonly string[], limits: B
 export class BodyDecoder {
   /** The decoded body; rejects as soon as decoding fails or the body passes the limit. */
   readonly body: Promise<Buffer>;
-  /** Called when the decoder can take chunks again after write() returned false. */
-  onDrain: (() => void) | null = null;
   readonly #encodings: readonly string[];
   readonly #limits: BodyLimits;
   readonly #guard: SizeGuard;
@@ -199,21 +197,21 @@ export class BodyDecoder {
         s.on('error', (err) => this.#fail(err));
         if (i + 1 < streams.length) s.pipe(streams[i + 1]!);
       }
-      const first = streams[0]!;
       const last = streams[streams.length - 1]!;
-      first.on('drain', () => this.onDrain?.());
       last.on('data', (chunk: Buffer) => this.#add(chunk));
       last.on('end', () => this.#succeed(this.#guard.result()));
       this.#streams = streams;
     }
   }
 
-  /** Takes the next chunk of the body as it came. False: wait for onDrain before the next. */
-  write(chunk: Buffer): boolean {
-    if (this.#settled) return true;
-    if (this.#streams) return this.#streams[0]!.write(chunk);
-    this.#add(chunk);
-    return true;
+  /**
+   * Takes the next chunk of the body as it came. Chunks a zlib stream has not inflated yet wait
+   * in it: the caller counts the bytes it feeds (see HttpExchange) rather than pausing its source.
+   */
+  write(chunk: Buffer): void {
+    if (this.#settled) return;
+    if (this.#streams) this.#streams[0]!.write(chunk);
+    else this.#add(chunk);
   }
 
   /** The body is complete. */

@@ -39,3 +39,20 @@ export class InvalidDataUrlError extends TscrapyError {
 export class DownloaderClosedError extends TscrapyError {
   override readonly code = 'TSC_ERR_DOWNLOADER_CLOSED';
 }
+
+/**
+ * Something failed inside tscrapy (or a download handler) while getting one request: that
+ * request fails with this error (its errback runs, it is logged and counted), the crawl goes on.
+ */
+export class DownloadFailedError extends TscrapyError {
+  override readonly code = 'TSC_ERR_DOWNLOAD_FAILED';
+}
+
+/**
+ * The crawl began to stop while the request waited in the downloader (for DOWNLOAD_DELAY, a
+ * free slot or a retry backoff): it was never sent. Not an error of the request: it gets no
+ * errback and stays unacknowledged, so a JOBDIR or Redis queue keeps it for the next run.
+ */
+export class RequestNotSentError extends TscrapyError {
+  override readonly code = 'TSC_ERR_REQUEST_NOT_SENT';
+}

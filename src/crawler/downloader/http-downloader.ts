@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { SignalManager } from '../signals.js';
 import type { Spider } from '../spider.js';
 import type { AutoThrottle } from './autothrottle.js';
-import { DownloaderClosedError, UnsupportedSchemeError } from './errors.js';
+import { DownloaderClosedError, RequestNotSentError, UnsupportedSchemeError } from './errors.js';
 import type { DownloadHandler } from './handlers/types.js';
 import { Slot, slotKey, type SlotItem } from './slot.js';
 import type { Downloader, DownloaderMiddleware } from './types.js';
@@ -46,11 +46,13 @@ export class HttpDownloader implements Downloader {
   readonly #slots = new Map<string, Slot>();
   /** Slots with requests waiting in their queue. */
   readonly #busySlots = new Set<Slot>();
-  readonly #sleepers = new Map<NodeJS.Timeout, () => void>();
+  readonly #sleepers = new Map<NodeJS.Timeout, (error: Error) => void>();
   #active = 0;
   #transferring = 0;
   #backingOff = 0;
   #closed = false;
+  /** stopStarting() was called: nothing new is sent. */
+  #stopping = false;
   #spider: Spider | null = null;
 
   constructor(options: HttpDownloaderOptions) {
@@ -112,6 +114,8 @@ export class HttpDownloader implements Downloader {
       try {
         result = await this.#requestStage(request, spider);
       } catch (err) {
+        // Not a failure of the request: no middleware is to retry or count it.
+        if (err instanceof RequestNotSentError) throw err;
         result = await this.#exceptionStage(request, toError(err), spider);
       }
       if (result instanceof Request) return result;
@@ -156,6 +160,7 @@ export class HttpDownloader implements Downloader {
   }
 
   async #download(request: Request): Promise<Response> {
+    if (this.#stopping) throw notSent(request);
     const notBefore = request.meta.download_not_before;
     if (typeof notBefore === 'number' && notBefore > Date.now()) {
       // Retry backoff: waiting requests do not count against CONCURRENT_REQUESTS.
@@ -172,6 +177,7 @@ export class HttpDownloader implements Downloader {
     if (!handler) {
       throw new UnsupportedSchemeError(`Unsupported URL scheme "${scheme}" in ${request.url}: tscrapy downloads ${Object.keys(this.#o.handlers).join(', ')}`);
     }
+    if (this.#stopping) throw notSent(request);
     const slot = this.#slotFor(slotKey(request));
     return new Promise<Response>((resolve, reject) => {
       slot.queue.push({ request, resolve, reject });
@@ -201,7 +207,7 @@ export class HttpDownloader implements Downloader {
   }
 
   #processQueue(slot: Slot, handler?: DownloadHandler): void {
-    if (slot.timer || this.#closed) return;
+    if (slot.timer || this.#closed || this.#stopping) return;
     const delay = slot.nextDelay();
     if (delay > 0) {
       const penalty = delay * 1000 - (performance.now() - slot.lastSeen);
@@ -248,9 +254,14 @@ export class HttpDownloader implements Downloader {
     }
     p.then(
       (response) => {
-        const at = this.#o.autoThrottle;
-        const latency = request.meta.download_latency;
-        if (at && typeof latency === 'number') at.adjust(slot, latency, response);
+        try {
+          const at = this.#o.autoThrottle;
+          const latency = request.meta.download_latency;
+          if (at && typeof latency === 'number') at.adjust(slot, latency, response);
+        } catch (err) {
+          // A failure beside the download (throttling) is logged; it never loses the response.
+          this.#o.logger.error(`Error adjusting the download delay after ${request}: ${toError(err).stack ?? err}`);
+        }
         done();
         item.resolve(response);
       },
@@ -261,31 +272,45 @@ export class HttpDownloader implements Downloader {
     );
   }
 
-  /** A timer that close() cancels (the sleeper then fails with DownloaderClosedError). */
+  /** A timer that close() and stopStarting() cancel (the sleeper then fails with their error). */
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => {
         this.#sleepers.delete(t);
         resolve();
       }, Math.max(0, ms));
-      this.#sleepers.set(t, () => reject(new DownloaderClosedError('The downloader closed during a retry backoff')));
+      this.#sleepers.set(t, reject);
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const [t, cancel] of this.#sleepers) {
+  /** Fails every request waiting in a slot or a retry backoff with `error(request)`; returns how many. */
+  #letGoWaiting(sleeperError: Error, error: (request: Request) => Error): number {
+    let n = this.#sleepers.size;
+    for (const [t, reject] of this.#sleepers) {
       clearTimeout(t);
-      cancel();
+      reject(sleeperError);
     }
     this.#sleepers.clear();
     for (const slot of this.#slots.values()) {
       if (slot.timer) clearTimeout(slot.timer);
       slot.timer = null;
-      for (const item of slot.queue.splice(0)) item.reject(new DownloaderClosedError(`The downloader closed before ${item.request} was sent`));
+      n += slot.queue.length;
+      for (const item of slot.queue.splice(0)) item.reject(error(item.request));
     }
     this.#busySlots.clear();
+    return n;
+  }
+
+  stopStarting(): number {
+    if (this.#stopping || this.#closed) return 0;
+    this.#stopping = true;
+    return this.#letGoWaiting(new RequestNotSentError('The crawl stopped during a retry backoff; the request was not sent again'), notSent);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#letGoWaiting(new DownloaderClosedError('The downloader closed during a retry backoff'), (r) => new DownloaderClosedError(`The downloader closed before ${r} was sent`));
     this.#slots.clear();
     // Close each part on its own and log failures, so one failing close never skips the others.
     const spider = this.#spider;
@@ -304,6 +329,10 @@ export class HttpDownloader implements Downloader {
       }
     }
   }
+}
+
+function notSent(request: Request): RequestNotSentError {
+  return new RequestNotSentError(`${request} was not sent: the crawl is stopping`);
 }
 
 function toError(err: unknown): Error {

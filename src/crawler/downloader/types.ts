@@ -46,5 +46,11 @@ export interface Downloader {
   /** Requests accepted and not yet finished (in flight or waiting in a slot). */
   readonly active: number;
   open(spider: Spider): Promise<void>;
+  /**
+   * The crawl is stopping gracefully: start nothing more. Requests waiting (for a delay, a slot
+   * or a retry backoff), and any fetched later, fail with RequestNotSentError; those in flight
+   * finish. Returns how many waiting requests were let go.
+   */
+  stopStarting?(): number;
   close(): Promise<void>;
 }

@@ -52,6 +52,14 @@ export interface DefaultSettings {
   COOKIES_ENABLED: boolean;
   /** Log cookies sent and received. @default false */
   COOKIES_DEBUG: boolean;
+  /** Bytes of the Cookie header sent; cookies that would pass it are left out, with a warning (8 KiB is what nginx and Apache accept by default). @default 8192 */
+  COOKIES_MAX_HEADER_SIZE: number;
+  /** Cookies kept per domain; beyond, the least recently used go (as in Chrome and Firefox). @default 180 */
+  COOKIES_MAX_PER_DOMAIN: number;
+  /** Bytes of a cookie's name and value; a larger one is refused (as browsers do). @default 4096 */
+  COOKIES_MAX_SIZE: number;
+  /** Cookies kept per jar; beyond, the least recently used go. @default 3000 */
+  COOKIES_MAX_TOTAL: number;
   /** Ask for compressed bodies and decode them (HttpCompressionMiddleware). @default true */
   COMPRESSION_ENABLED: boolean;
   /** Whether CrawlSpider applies its rules (false: only the callbacks run, no links are followed). @default true */
@@ -249,6 +257,10 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   CRAWL_ID: null,
   COOKIES_DEBUG: false,
   COOKIES_ENABLED: true,
+  COOKIES_MAX_HEADER_SIZE: 8192,
+  COOKIES_MAX_PER_DOMAIN: 180,
+  COOKIES_MAX_SIZE: 4096,
+  COOKIES_MAX_TOTAL: 3000,
   COMPRESSION_ENABLED: true,
   CRAWLSPIDER_FOLLOW_LINKS: true,
   DEFAULT_REQUEST_HEADERS: {

@@ -1,6 +1,6 @@
 import type { CrawlerContext } from '../components.js';
-import { NotConfigured } from '../errors.js';
 import { Request } from '../http/request.js';
+import type { Response } from '../http/response.js';
 import type { Logger } from '../logger.js';
 import type { Spider } from '../spider.js';
 import type { StatsCollector } from '../stats.js';
@@ -23,13 +23,29 @@ function hostOf(url: string): string {
   return colon >= 0 ? authority.slice(0, colon) : authority;
 }
 
+/** The URL's scheme, lower case, without the colon ('' when it has none). */
+function schemeOf(url: string): string {
+  const colon = url.indexOf(':');
+  return colon > 0 ? url.slice(0, colon).toLowerCase() : '';
+}
+
+const isHttp = (scheme: string) => scheme === 'http' || scheme === 'https';
+
 /**
  * Drops requests to hosts outside the spider's `allowedDomains` (and their subdomains), for
  * start requests and callback output alike; `meta.allow_offsite` lets one through.
+ *
+ * With or without `allowedDomains`, a request from a callback for a URL that is not http(s)
+ * (`file:`, `data:`, `ftp:`) is offsite too, unless the spider's own start requests use that
+ * scheme or the page it came from has it: a link on a remote page must never make the crawl
+ * read a local file. `meta.allow_offsite` does not lift that rule.
  */
 export class OffsiteMiddleware implements SpiderMiddleware {
   #domains: string[] = [];
   #seenDomains = new Set<string>();
+  /** Schemes other than http(s) that start requests use (startUrls, and start() as it yields). */
+  readonly #startSchemes = new Set<string>();
+  readonly #seenSchemes = new Set<string>();
 
   constructor(
     private readonly stats: StatsCollector,
@@ -43,23 +59,45 @@ export class OffsiteMiddleware implements SpiderMiddleware {
         this.logger.warn(`allowedDomains accepts only domains without ports. Ignoring entry ${d} in allowedDomains.`);
       } else this.#domains.push(d.toLowerCase().replace(/^\./, ''));
     }
+    for (const url of spider.startUrls ?? []) {
+      const scheme = schemeOf(url);
+      if (!isHttp(scheme)) this.#startSchemes.add(scheme);
+    }
   }
 
   static fromCrawler(crawler: CrawlerContext): OffsiteMiddleware {
-    if (!crawler.spider.allowedDomains?.length) throw new NotConfigured('the spider sets no allowedDomains');
     return new OffsiteMiddleware(crawler.stats, crawler.logger.child('tscrapy.spidermiddlewares.offsite'), crawler.spider);
   }
 
-  processOutput(output: unknown): unknown {
-    if (!(output instanceof Request) || output.meta.allow_offsite) return output;
+  /** `response` is null (or absent) for the output of `start()`. */
+  processOutput(output: unknown, response?: Response | null): unknown {
+    if (!(output instanceof Request)) return output;
     const url = output.url;
-    if (!url.startsWith('http')) return output;
+    const scheme = schemeOf(url);
+    if (!isHttp(scheme)) {
+      if (response == null) this.#startSchemes.add(scheme);
+      else if (!this.#startSchemes.has(scheme) && schemeOf(response.url) !== scheme) return this.#filterScheme(output, scheme, response);
+      return output;
+    }
+    if (this.#domains.length === 0 || output.meta.allow_offsite) return output;
     const host = hostOf(url).toLowerCase();
     if (this.#allowed(host)) return output;
     if (!this.#seenDomains.has(host)) {
       this.#seenDomains.add(host);
       this.logger.debug(`Filtered offsite request to '${host}': ${output}`);
       this.stats.incValue('offsite/domains');
+    }
+    this.stats.incValue('offsite/filtered');
+    return null;
+  }
+
+  #filterScheme(request: Request, scheme: string, response: Response): null {
+    if (!this.#seenSchemes.has(scheme)) {
+      this.#seenSchemes.add(scheme);
+      this.logger.warn(
+        `Filtered offsite request ${request} from ${response}: ${scheme}: URLs are followed only when the spider's start requests use ${scheme}: ` +
+          `(a page must not make the crawl read local files); further ${scheme}: requests are filtered silently (stats: offsite/filtered)`,
+      );
     }
     this.stats.incValue('offsite/filtered');
     return null;

@@ -27,7 +27,8 @@ function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
-async function run(spec: JobSpec): Promise<void> {
+/** Runs the job; resolves to its exit code: 1 when a second signal forced the stop, as for `tscrapy crawl`. */
+async function run(spec: JobSpec): Promise<number> {
   const project = await loadProjectModule(spec.bundleFile);
   const Spider = getSpider(project, spec.spider);
   // Project settings under the spider's customSettings; the job's settings (setting=K=V,
@@ -56,7 +57,9 @@ async function run(spec: JobSpec): Promise<void> {
   try {
     const result = await run;
     send({ type: 'counts', ...counts() });
-    send({ type: 'final', finish_reason: String(result.stats.finish_reason ?? result.reason), stats: result.stats, exit_code: 0 });
+    const exitCode = result.forced ? 1 : 0;
+    send({ type: 'final', finish_reason: String(result.stats.finish_reason ?? result.reason), stats: result.stats, exit_code: exitCode });
+    return exitCode;
   } finally {
     clearInterval(tick);
     removeHandlers();
@@ -69,8 +72,8 @@ process.once('message', (raw: unknown) => {
   const msg = raw as ParentMessage;
   if (msg?.type !== 'start') return;
   run(msg.spec).then(
-    () => {
-      process.exitCode = 0;
+    (exitCode) => {
+      process.exitCode = exitCode;
       process.disconnect?.();
     },
     (err: unknown) => {

@@ -9,9 +9,10 @@ function resources(): Map<string, number> {
   return m;
 }
 
-async function settle(): Promise<void> {
-  // Server-side sockets close a few ticks after the client destroys its end.
-  for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
+/** Waits until the site has seen every client socket close (a few ticks after the client destroys its end), then a few ticks more. */
+async function settle(site: { openSockets: number }): Promise<void> {
+  while (site.openSockets > 0) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
 
 describe('downloader lifecycle', { timeout: 120_000 }, () => {
@@ -24,11 +25,11 @@ describe('downloader lifecycle', { timeout: 120_000 }, () => {
         await h.close();
       };
       for (let i = 0; i < 5; i++) await cycle();
-      await settle();
+      await settle(site);
       const before = resources();
       const heapBefore = process.memoryUsage().heapUsed;
       for (let i = 0; i < 200; i++) await cycle();
-      await settle();
+      await settle(site);
       const afterR = resources();
       for (const kind of new Set([...before.keys(), ...afterR.keys()])) {
         const growth = (afterR.get(kind) ?? 0) - (before.get(kind) ?? 0);

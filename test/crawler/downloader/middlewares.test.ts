@@ -148,12 +148,15 @@ describe('RobotsTxtMiddleware', { timeout: 30_000 }, () => {
   it('fetches robots.txt once per origin while requests wait, and forbids what it disallows', async () => {
     site.reset();
     site.robots = 'User-agent: *\nDisallow: /status\n\nUser-agent: otherbot\nDisallow: /\n';
-    site.robotsDelayMs = 150;
+    let answerRobots!: () => void;
+    site.robotsGate = new Promise<void>((resolve) => (answerRobots = resolve));
     const h = await openDownloader({ ROBOTSTXT_OBEY: true, CONCURRENT_REQUESTS: 2 });
     try {
       const p = [h.get(site.url('/ok')), h.get(site.url('/echo')), h.get(site.url('/status/200')).catch((e: Error) => e)];
-      await new Promise((r) => setTimeout(r, 50));
+      // robots.txt is held by the site until the requests waiting for it are seen.
+      while (!site.requests.some((r) => r.url === '/robots.txt')) await new Promise((r) => setTimeout(r, 5));
       assert.equal(h.downloader.backoutReason(), 'robots.txt');
+      answerRobots();
       const [ok, echo, forbidden] = await Promise.all(p);
       assert.equal((ok as { status: number }).status, 200);
       assert.equal((echo as { status: number }).status, 200);
@@ -169,7 +172,7 @@ describe('RobotsTxtMiddleware', { timeout: 30_000 }, () => {
       assert.equal((await h.get(new Request(site.url('/status/200'), { meta: { dont_obey_robotstxt: true } }))).status, 200);
     } finally {
       await h.close();
-      site.robotsDelayMs = 0;
+      site.robotsGate = null;
     }
   });
 

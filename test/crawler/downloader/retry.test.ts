@@ -94,16 +94,23 @@ describe('RetryMiddleware', { timeout: 60_000 }, () => {
   it('backs off exponentially with RETRY_BACKOFF_BASE, outside the concurrency budget', async () => {
     const h = await openDownloader({ ...onlyMiddlewares('RetryMiddleware'), RETRY_BACKOFF_BASE: 0.1, RETRY_BACKOFF_MAX: 0.3, CONCURRENT_REQUESTS: 1 });
     try {
+      // The wait is set between t0 and t1: bounds that hold however slow the machine is.
+      // First retry: 0.1 s × jitter 0.5–1.5; second: 0.2 s × jitter, capped at 0.3 s.
+      let t0 = Date.now();
       const r1 = (await h.downloader.fetch(new Request(site.url('/flaky?key=b&fail=2')), h.spider)) as Request;
-      const wait1 = r1.meta.download_not_before - Date.now();
-      assert.ok(wait1 > 0 && wait1 <= 150, String(wait1));
+      let t1 = Date.now();
+      assert.ok(r1.meta.download_not_before >= t0 + 50 && r1.meta.download_not_before <= t1 + 150, String(r1.meta.download_not_before - t0));
+      t0 = Date.now();
       const p = h.downloader.fetch(r1, h.spider);
       await new Promise((r) => setImmediate(r));
       assert.equal(h.downloader.active, 1);
       assert.equal(h.downloader.backoutReason(), null); // a backing-off request does not hold a slot
       const r2 = (await p) as Request;
+      t1 = Date.now();
       assert.ok(r2 instanceof Request);
-      assert.ok(r2.meta.download_not_before - Date.now() <= 300);
+      // Not before the first wait was over, then 0.1–0.3 s more (less 5 ms: Date.now() and timers use different clocks).
+      assert.ok(r2.meta.download_not_before >= Math.max(t0, r1.meta.download_not_before) + 95, 'waited out the first backoff, then doubled');
+      assert.ok(r2.meta.download_not_before <= t1 + 300, String(r2.meta.download_not_before - t1));
       assert.equal((await h.get(r2)).status, 200);
     } finally {
       await h.close();

@@ -50,7 +50,8 @@ describe('slots and concurrency', { timeout: 60_000 }, () => {
       assert.equal(h.downloader.active, 12);
       assert.equal(h.downloader.slot('127.0.0.1')!.transferring, 3);
       await Promise.all(all);
-      assert.equal(site.maxInFlight, 3);
+      // A bound, not a count: how many overlapped at the site depends on the machine's speed.
+      assert.ok(site.maxInFlight <= 3, `${site.maxInFlight} in flight`);
       assert.ok(site.maxOpenSockets <= 3, `sockets: ${site.maxOpenSockets}`);
       assert.equal(h.downloader.active, 0);
     } finally {
@@ -73,7 +74,7 @@ describe('slots and concurrency', { timeout: 60_000 }, () => {
       const reasons2 = await runLikeEngine(h2, reqs2);
       await h2.close();
       assert.deepEqual([...reasons2], ['concurrency limit']);
-      assert.equal(site.maxInFlight, 2);
+      assert.ok(site.maxInFlight <= 2, `${site.maxInFlight} in flight`);
     } finally {
       await h.close();
     }

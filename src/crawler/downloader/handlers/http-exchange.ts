@@ -5,6 +5,7 @@ import type { Request } from '../../http/request.js';
 import { Response } from '../../http/response.js';
 import type { Logger } from '../../logger.js';
 import { BodyDecoder, parseContentEncoding, responseEncodings } from '../body-decoder.js';
+import { DownloadFailedError } from '../errors.js';
 import { maskUrl } from '../mask.js';
 
 /** Limits of one exchange, from settings or the request's meta. */
@@ -24,6 +25,14 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
  * fed to a BodyDecoder, then a Response. Compared with `Dispatcher.request()`, it needs no body
  * stream, async iterator or AbortController per download; with 64 downloads in flight, that state
  * lived long enough to be promoted to the old generation, so this is both less CPU and less GC.
+ *
+ * It never pauses undici: a connection that closes right after the body (`Connection: close`)
+ * makes undici 7 finish the message from the socket's `end` event, which asserts that the parser
+ * is not paused and so crashes the process from a place nobody can catch. Chunks a zlib stream
+ * has not inflated yet wait in the decoder instead, bounded by DOWNLOAD_MAXSIZE counted on the
+ * bytes received (as Scrapy counts them) as well as on the decoded ones.
+ * Every callback from undici runs under a last-resort catch: whatever goes wrong inside fails
+ * this one request, never the crawl.
  */
 export class HttpExchange implements Dispatcher.DispatchHandler {
   /** The response, or the download's error (typed: timeout, size, connection). */
@@ -42,6 +51,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   /** undici finished the response: it must not be aborted any more. */
   #ended = false;
   #warned = false;
+  /** Body bytes received so far, before decoding. */
+  #received = 0;
 
   constructor(request: Request, limits: ExchangeLimits, logger: Logger) {
     this.#request = request;
@@ -64,8 +75,16 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     if (this.#done) controller.abort(new DownloadTimeoutError(`Getting ${this.#request.url}: timed out before it was sent`));
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, rawHeaders: Record<string, string | string[] | undefined>): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, rawHeaders: Record<string, string | string[] | undefined>): void {
     if (this.#done) return;
+    try {
+      this.#start(statusCode, rawHeaders);
+    } catch (err) {
+      this.#internalError(err);
+    }
+  }
+
+  #start(statusCode: number, rawHeaders: Record<string, string | string[] | undefined>): void {
     const request = this.#request;
     request.meta.download_latency = (performance.now() - this.#started) / 1000;
     const headers = toHeaders(rawHeaders);
@@ -83,26 +102,48 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     if (warnSize > 0 && declared > warnSize) this.#warn(declared, true, what);
     const encodings = request.method === 'HEAD' ? [] : decodable(headers.get('content-encoding'), request.headers.get('accept-encoding'));
     const decoder = new BodyDecoder(encodings, { maxSize, warnSize, what, onWarnSize: (n) => this.#warn(n, false, what) }, declared);
-    decoder.onDrain = () => controller.resume();
     decoder.body.then(
       (body) => {
-        if (encodings.length > 0) headers.delete('content-encoding');
-        const response = new Response({ url: request.url, status: statusCode, headers, body, request, protocol: 'HTTP/1.1' });
-        if (encodings.length > 0) responseEncodings.set(response, encodings);
-        this.#settle(response, null);
+        try {
+          if (encodings.length > 0) headers.delete('content-encoding');
+          const response = new Response({ url: request.url, status: statusCode, headers, body, request, protocol: 'HTTP/1.1' });
+          if (encodings.length > 0) responseEncodings.set(response, encodings);
+          this.#settle(response, null);
+        } catch (err) {
+          this.#internalError(err);
+        }
       },
       (err: Error) => this.#abort(err),
     );
     this.#decoder = decoder;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#decoder && !this.#decoder.write(chunk)) controller.pause();
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#done || !this.#decoder) return;
+    try {
+      this.#received += chunk.length;
+      const maxSize = this.#limits.maxSize;
+      if (maxSize > 0 && this.#received > maxSize) {
+        this.#abort(
+          new MaxSizeExceededError(
+            `Cancelling download of <${this.#request.method} ${this.#request.url}>: received ${this.#received} bytes, larger than the download max size (${maxSize}); raise DOWNLOAD_MAXSIZE or meta.download_maxsize to allow it`,
+          ),
+        );
+        return;
+      }
+      this.#decoder.write(chunk);
+    } catch (err) {
+      this.#internalError(err);
+    }
   }
 
   onResponseEnd(): void {
     this.#ended = true;
-    this.#decoder?.end();
+    try {
+      this.#decoder?.end();
+    } catch (err) {
+      this.#internalError(err);
+    }
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -110,11 +151,27 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.fail(err);
   }
 
+  /** The last resort: an unexpected error in this exchange fails its request, never the crawl. */
+  #internalError(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    this.#abort(new DownloadFailedError(`Getting ${maskUrl(this.#request.url)} failed inside tscrapy: ${e.message}`, { cause: e }));
+    try {
+      this.#logger.error(`Unexpected error downloading ${maskUrl(this.#request.url)}: ${e.stack ?? e.message}`);
+    } catch {
+      // Even the log failed: the request has failed already, and nothing here may throw.
+    }
+  }
+
   /** Fails the download with `err` and tells undici to stop it (closing the connection). */
   #abort(err: Error): void {
     if (this.#done) return;
     this.fail(err);
-    if (!this.#ended) this.#controller?.abort(err);
+    if (this.#ended) return;
+    try {
+      this.#controller?.abort(err);
+    } catch {
+      // undici finished the exchange meanwhile: nothing is left to stop, and the request already failed.
+    }
   }
 
   /** Fails the download with `err` (mapped to a typed error unless it is one). */

@@ -6,7 +6,7 @@ import { Response } from '../../http/response.js';
 import type { Logger } from '../../logger.js';
 import type { Spider } from '../../spider.js';
 import type { StatsCollector } from '../../stats.js';
-import { RobotsTxtForbiddenError } from '../errors.js';
+import { RequestNotSentError, RobotsTxtForbiddenError } from '../errors.js';
 import type { Downloader, DownloaderMiddleware } from '../types.js';
 
 interface Robot {
@@ -99,6 +99,8 @@ export class RobotsTxtMiddleware implements DownloaderMiddleware {
       this.logger.warn(`Gave up fetching ${url} after ${MAX_ROBOTS_HOPS} redirects or retries; allowing every request to ${origin}`);
       return null;
     } catch (err) {
+      // The crawl is stopping: the requests waiting for this robots.txt will not be sent either.
+      if (err instanceof RequestNotSentError) return null;
       this.stats.incValue(`robotstxt/exception_count/${(err as Error).name}`);
       this.logger.warn(`Error downloading <GET ${url}>: ${(err as Error).message}; allowing every request to ${origin}`);
       return null;
