@@ -10,6 +10,11 @@ export function scrapydTime(ms: number | null): string | null {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}000`;
 }
 
+/** When a job started, for Scrapyd-shaped replies. */
+export function scrapydStartTime(job: JobRecord): number | null {
+  return job.start_time;
+}
+
 /** `/logs/P/S/ID.log` and `/items/P/S/ID.jl`, or null when the folder is disabled or the file was pruned. */
 export function jobUrls(config: ServerConfig, job: JobRecord): { log_url: string | null; items_url: string | null } {
   const base = `${encodeURIComponent(job.project)}/${encodeURIComponent(job.spider)}/${encodeURIComponent(job.id)}`;
