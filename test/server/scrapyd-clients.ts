@@ -41,3 +41,32 @@ export function scrapydWebJobs(html: string): ScrapydWebJob[] | null {
     };
   });
 }
+
+/**
+ * ScrapydWeb 1.6 reads Scrapyd's directory listings (Twisted static.File with Scrapyd's
+ * "Last modified" column): scrapydweb/vars.py (DIRECTORY_PATTERN, HREF_NAME_PATTERN) and
+ * scrapydweb/views/files/logs.py, items.py, which first look for "Directory listing for /logs/"
+ * (or /items/). Line breaks are part of the pattern.
+ */
+export const SCRAPYDWEB_DIRECTORY_PATTERN =
+  /<tr\sclass="(odd|even)">\n\s+<td>(.*?)<\/td>\n\s+<td>(.*?)<\/td>\n(?:\s+<td>(.*?)<\/td>\n)?\s+<td>(.*?)<\/td>\n\s+<td>(.*?)<\/td>\n<\/tr>/g;
+const HREF_NAME_PATTERN = /href="(.+?)">(.+?)</;
+
+export interface ScrapydWebListingRow {
+  odd_even: string;
+  href: string;
+  filename: string;
+  size: string;
+  last_modified: string;
+  content_type: string;
+  content_encoding: string;
+}
+
+/** The rows ScrapydWeb's Logs or Items page shows for a listing; null where it would show its failure page. */
+export function scrapydWebListing(html: string, kind: 'logs' | 'items'): ScrapydWebListingRow[] | null {
+  if (!html.includes(`Directory listing for /${kind}/`)) return null;
+  return [...html.matchAll(SCRAPYDWEB_DIRECTORY_PATTERN)].map((m) => {
+    const [, href, filename] = HREF_NAME_PATTERN.exec(m[2]!)!;
+    return { odd_even: m[1]!, href: href!, filename: filename!, size: m[3]!, last_modified: m[4] ?? '', content_type: m[5]!, content_encoding: m[6]! };
+  });
+}
