@@ -9,6 +9,7 @@ import { LogCounter } from './log-counter.js';
 import { FileSink, Logger, parseLevel, StreamSink, type LogSink } from './logger.js';
 import { ParseAhead, parseThreadCount } from './parse-ahead.js';
 import { ItemPipelineManager } from './pipelines/manager.js';
+import { pformat } from './python-repr.js';
 import { Scheduler } from './scheduler.js';
 import { Scraper } from './scraper.js';
 import { VERSION } from './settings/defaults.js';
@@ -91,7 +92,7 @@ export class Crawler implements CrawlerContext {
       this.settings.freeze();
       this.logger.info(`tscrapy ${VERSION} started (bot: ${this.settings.get('BOT_NAME', 'tscrapybot')})`);
       const overridden = overriddenSettings(this.settings);
-      if (Object.keys(overridden).length) this.logger.info(`Overridden settings:\n${JSON.stringify(overridden, null, 2)}`);
+      if (Object.keys(overridden).length) this.logger.info(`Overridden settings:\n${pformat(overridden)}`);
       if (keep || onItem) {
         this.signals.connect('itemScraped', ({ item }) => {
           if (keep) items.push(item);
@@ -186,7 +187,8 @@ export class Crawler implements CrawlerContext {
     await step('the spider', () => this.spider.closed?.(reason));
     await step('spiderClosed handlers', () => this.signals.sendAsync('spiderClosed', { spider: this.spider, reason }));
     if (this.settings.getBool('STATS_DUMP')) {
-      this.logger.info(`Dumping tscrapy stats:\n${JSON.stringify(this.stats.getStats(), null, 1)}`);
+      // Scrapy's words and Python's dict layout: LogParser and ScrapydWeb read this block
+      this.logger.info(`Dumping Scrapy stats:\n${pformat(this.stats.getStats())}`);
     }
     this.logger.info(`Spider closed (${reason})`);
   }
