@@ -10,11 +10,16 @@ import { knownProject, knownVersion } from './projects.js';
 
 const RESERVED = new Set(['project', 'spider', '_version', 'jobid', 'priority', 'setting']);
 
-/** A project that has versions or jobs (history outlives a deleted project). */
-function projectWithHistory(ctx: ServerContext, raw: string | undefined): string | undefined {
+/**
+ * The `project` parameter of listjobs, status and cancel: a project with versions, as in
+ * Scrapyd (whose finished jobs of a deleted project answer "not found" by project, and are
+ * still listed without one), or one whose job is still pending or running, so that it can be
+ * watched and cancelled.
+ */
+function activeProject(ctx: ServerContext, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const project = checkName('project', raw);
-  if (!ctx.versions.hasProject(project) && !ctx.scheduler.hasJobs(project)) throw new ApiError(`project '${project}' not found`, 404);
+  if (!ctx.versions.hasProject(project) && !ctx.scheduler.hasActiveJobs(project)) throw new ApiError(`project '${project}' not found`, 404);
   return project;
 }
 
@@ -55,7 +60,7 @@ export const cancel: Endpoint = {
   path: '/cancel.json',
   methods: ['POST'],
   handle(ctx, params) {
-    const project = projectWithHistory(ctx, params.required('project'))!;
+    const project = activeProject(ctx, params.required('project'))!;
     const job = checkName('job', params.required('job'));
     const raw = params.optional('signal');
     const signal = parseSignal(raw === undefined || raw === '' ? 'INT' : raw);
@@ -68,7 +73,7 @@ export const status: Endpoint = {
   methods: ['GET'],
   handle(ctx, params) {
     const id = checkName('job', params.required('job'));
-    const project = projectWithHistory(ctx, params.optional('project'));
+    const project = activeProject(ctx, params.optional('project'));
     const job = ctx.scheduler.get(id);
     if (!job || (project !== undefined && job.project !== project)) return { currstate: null };
     return { currstate: job.state, ...jobSummary(ctx.config, job) };
@@ -79,7 +84,7 @@ export const listJobs: Endpoint = {
   path: '/listjobs.json',
   methods: ['GET'],
   handle(ctx, params) {
-    const project = projectWithHistory(ctx, params.optional('project'));
+    const project = activeProject(ctx, params.optional('project'));
     const { pending, running, finished } = ctx.scheduler.list(project);
     const f = (jobs: readonly Parameters<typeof jobSummary>[1][]) => new JsonFragment(`[${jobs.map((j) => jobSummaryJson(ctx.config, j)).join(',')}]`);
     return { pending: f(pending), running: f(running), finished: f(finished) };
