@@ -14,6 +14,7 @@ import { Scheduler } from './scheduler.js';
 import { Scraper } from './scraper.js';
 import { VERSION } from './settings/defaults.js';
 import { Settings, type SettingsInput } from './settings/settings.js';
+import { validateSettings } from './settings/validate.js';
 import { SignalManager } from './signals.js';
 import type { Spider, SpiderClass } from './spider.js';
 import { SpiderMiddlewareManager } from './spidermw/manager.js';
@@ -88,6 +89,7 @@ export class Crawler implements CrawlerContext {
     let engine: Engine | undefined;
     let parts: Awaited<ReturnType<Crawler['build']>> | undefined;
     try {
+      validateSettings(this.settings);
       this.spider = this.spiderClass.fromCrawler(this, this.#options.args ?? {});
       this.settings.freeze();
       this.logger.info(`tscrapy ${VERSION} started (bot: ${this.settings.get('BOT_NAME', 'tscrapybot')})`);

@@ -286,7 +286,7 @@ export class JobScheduler {
       message = `Job ${job.id} was killed by ${exit.signal}`;
     } else if (exit.code !== 0) {
       reason = exit.final?.finish_reason ?? 'failed';
-      message = `Job ${job.id} exited with code ${exit.code}`;
+      message = exit.final?.error ? `Job ${job.id} failed: ${exit.final.error} (exit code ${exit.code})` : `Job ${job.id} exited with code ${exit.code}`;
     }
     Object.assign(job, { state: 'finished', end_time: Date.now(), finish_reason: reason ?? 'finished', message });
     this.#db.put(job);

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError } from '../../crawler/errors.js';
+import { Settings, parseSettingValue } from '../../crawler/settings/settings.js';
+import { validateSettings } from '../../crawler/settings/validate.js';
+import { checkSpiderArgs } from '../../crawler/spider.js';
 import { ApiError } from '../errors.js';
 import { checkName } from '../names.js';
 import { parseSignal } from '../launcher/terminate.js';
@@ -45,7 +49,31 @@ export function scheduleFromParams(ctx: ServerContext, params: Params) {
   }
   const args: Record<string, string> = {};
   for (const name of params.names()) if (!RESERVED.has(name)) args[name] = params.optional(name)!;
+  checkJobInput(settings, args);
   return ctx.scheduler.schedule({ project, spider, version, jobid, priority, settings, args });
+}
+
+/**
+ * Validates a job's settings and spider arguments now, the way its crawl will read them (the
+ * same checks as `tscrapy crawl -s … -a …`), so a bad value is refused by schedule.json
+ * instead of failing the job later. The project's own settings are not known here; they are
+ * checked when the job starts.
+ */
+function checkJobInput(settings: Record<string, string>, args: Record<string, string>): void {
+  const typed = new Settings();
+  for (const [k, v] of Object.entries(settings)) typed.set(k, parseSettingValue(v), 'cmdline');
+  try {
+    validateSettings(typed, Object.keys(settings));
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) throw new ApiError(`setting is invalid: ${err.message}`, 400);
+    throw err;
+  }
+  try {
+    checkSpiderArgs(args);
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) throw new ApiError(err.message, 400);
+    throw err;
+  }
 }
 
 export const schedule: Endpoint = {

@@ -5,6 +5,7 @@
  * JOBDIR are flushed — and a second one forces, like `tscrapy crawl`.
  */
 import { crawl } from '../../crawler/crawl.js';
+import { TscrapyError } from '../../crawler/errors.js';
 import { applyHeapGrowingPercent } from '../../crawler/heap.js';
 import { FileSink, LEVELS, Logger, StreamSink, type LogSink } from '../../crawler/logger.js';
 import { Settings, parseSettingValue } from '../../crawler/settings/settings.js';
@@ -74,8 +75,13 @@ process.once('message', (raw: unknown) => {
       process.disconnect?.();
     },
     (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      send({ type: 'final', finish_reason: 'failed', stats: {}, exit_code: 1 });
+      // one Scrapy-format line in the job's log (stderr goes there), the stack only when the
+      // error is not one of tscrapy's own, whose message already says what to change
+      const expected = err instanceof TscrapyError;
+      const message = err instanceof Error ? err.message : String(err);
+      const detail = err instanceof Error && !expected ? `\n${err.stack ?? ''}` : '';
+      new Logger('tscrapy.server.job', LEVELS.INFO, new StreamSink(process.stderr)).log(LEVELS.CRITICAL, `Job failed: ${message}${detail}`);
+      send({ type: 'final', finish_reason: 'failed', stats: {}, exit_code: 1, error: message });
       process.exitCode = 1;
       process.disconnect?.();
     },

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { crawl } from '../../../src/crawler/crawl.js';
+import { InvalidArgumentError } from '../../../src/crawler/errors.js';
+import { MemorySink } from '../../../src/crawler/logger.js';
+import { Settings } from '../../../src/crawler/settings/settings.js';
+import { WHOLE_NUMBER_SETTINGS, validateSettings } from '../../../src/crawler/settings/validate.js';
+import { Spider } from '../../../src/crawler/spider.js';
+
+const SRC = fileURLToPath(new URL('../../../src', import.meta.url));
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sources(path, out);
+    else if (path.endsWith('.ts')) out.push(readFileSync(path, 'utf8'));
+  }
+  return out;
+}
+
+describe('validateSettings', () => {
+  it('knows which number settings the code reads as whole numbers (getInt) and which as numbers (getFloat)', () => {
+    const text = sources(SRC).join('\n');
+    const read = (getter: string) => new Set([...text.matchAll(new RegExp(`${getter}\\('([A-Z0-9_]+)'`, 'g'))].map((m) => m[1]!));
+    assert.deepEqual([...read('getInt')].sort(), [...WHOLE_NUMBER_SETTINGS].sort());
+    for (const name of read('getFloat')) assert.ok(!WHOLE_NUMBER_SETTINGS.has(name), `${name} is read with getFloat`);
+  });
+
+  it('names every bad value at once, and leaves project-defined settings alone', () => {
+    const s = new Settings({ CONCURRENT_REQUESTS: 'abc', DOWNLOAD_DELAY: 0.5, RETRY_TIMES: 1.5, COOKIES_ENABLED: 'maybe', FEEDS: '{oops', LOG_LEVEL: 'LOUD', MY_OWN: 'abc' });
+    assert.throws(
+      () => validateSettings(s),
+      (err: unknown) =>
+        err instanceof InvalidArgumentError &&
+        err.message ===
+          'CONCURRENT_REQUESTS must be a number, got "abc"; COOKIES_ENABLED must be a boolean (true/false, 1/0), got "maybe"; FEEDS must be valid JSON, got {oops; LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "LOUD"; RETRY_TIMES must be a whole number, got 1.5',
+    );
+    assert.doesNotThrow(() => validateSettings(s, ['DOWNLOAD_DELAY', 'MY_OWN']));
+  });
+
+  it('a crawl with a bad setting fails before it starts (no spider built, nothing logged)', async () => {
+    let built = false;
+    class S extends Spider {
+      override name = 's';
+      constructor() {
+        super();
+        built = true;
+      }
+    }
+    const sink = new MemorySink();
+    await assert.rejects(crawl(S, { settings: { CONCURRENT_REQUESTS: 'abc' }, logSink: sink }), /CONCURRENT_REQUESTS must be a number, got "abc"/);
+    assert.equal(built, false);
+    assert.deepEqual(sink.lines, []);
+  });
+});
