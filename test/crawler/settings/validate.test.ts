@@ -30,7 +30,8 @@ describe('validateSettings', () => {
   });
 
   it('names every bad value at once, and leaves project-defined settings alone', () => {
-    const s = new Settings({ CONCURRENT_REQUESTS: 'abc', DOWNLOAD_DELAY: 0.5, RETRY_TIMES: 1.5, COOKIES_ENABLED: 'maybe', FEEDS: '{oops', LOG_LEVEL: 'LOUD', MY_OWN: 'abc' });
+    const bad: Record<string, unknown> = { CONCURRENT_REQUESTS: 'abc', DOWNLOAD_DELAY: 0.5, RETRY_TIMES: 1.5, COOKIES_ENABLED: 'maybe', FEEDS: '{oops', LOG_LEVEL: 'LOUD', MY_OWN: 'abc' };
+    const s = new Settings(bad);
     assert.throws(
       () => validateSettings(s),
       (err: unknown) =>
@@ -51,7 +52,8 @@ describe('validateSettings', () => {
       }
     }
     const sink = new MemorySink();
-    await assert.rejects(crawl(S, { settings: { CONCURRENT_REQUESTS: 'abc' }, logSink: sink }), /CONCURRENT_REQUESTS must be a number, got "abc"/);
+    const settings: Record<string, unknown> = { CONCURRENT_REQUESTS: 'abc' };
+    await assert.rejects(async () => await crawl(S, { settings, logSink: sink }), /CONCURRENT_REQUESTS must be a number, got "abc"/);
     assert.equal(built, false);
     assert.deepEqual(sink.lines, []);
   });
