@@ -178,6 +178,7 @@ export class Crawler implements CrawlerContext {
       try {
         await fn();
       } catch (err) {
+        this.stats.incValue('close_error_count');
         this.logger.error(`Error while closing ${what}: ${(err as Error)?.stack ?? err}`);
       }
     };

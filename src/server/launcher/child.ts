@@ -5,6 +5,7 @@
  * JOBDIR are flushed — and a second one forces, like `tscrapy crawl`.
  */
 import { crawl } from '../../crawler/crawl.js';
+import { crawlOutcome } from '../../crawler/crawl-outcome.js';
 import { TscrapyError } from '../../crawler/errors.js';
 import { applyHeapGrowingPercent } from '../../crawler/heap.js';
 import { FileSink, LEVELS, Logger, StreamSink, type LogSink } from '../../crawler/logger.js';
@@ -28,7 +29,8 @@ function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
-async function run(spec: JobSpec): Promise<void> {
+/** Runs the job's crawl; resolves to the exit code of the crawl-outcome rule (the CLI's). */
+async function run(spec: JobSpec): Promise<number> {
   const project = await loadProjectModule(spec.bundleFile);
   const Spider = getSpider(project, spec.spider);
   // Project settings under the spider's customSettings; the job's settings (setting=K=V,
@@ -41,7 +43,15 @@ async function run(spec: JobSpec): Promise<void> {
   const stats = run.crawler.stats;
 
   const sink: LogSink = spec.logFile ? new FileSink(spec.logFile) : new StreamSink(process.stderr);
-  const removeHandlers = installShutdownHandlers(run.crawler, new Logger('tscrapy.server.job', LEVELS.INFO, sink));
+  const jobLogger = new Logger('tscrapy.server.job', LEVELS.INFO, sink);
+  let forced = false;
+  const stoppable = {
+    stop: (reason?: string, force = false) => {
+      if (force) forced = true;
+      run.crawler.stop(reason, force);
+    },
+  };
+  const removeHandlers = installShutdownHandlers(stoppable, jobLogger);
   process.off('SIGINT', remember);
   process.off('SIGTERM', remember);
   for (const signal of early.splice(0)) process.emit(signal, signal);
@@ -56,8 +66,12 @@ async function run(spec: JobSpec): Promise<void> {
   const tick = setInterval(() => send({ type: 'counts', ...counts() }), 1000);
   try {
     const result = await run;
+    const reason = String(result.stats.finish_reason ?? result.reason);
+    const outcome = crawlOutcome(result.stats, reason, run.crawler.settings.getInt('EXIT_ERROR_THRESHOLD'), forced);
+    if (outcome.failure) jobLogger.info(`Crawl failed: ${outcome.failure}`);
     send({ type: 'counts', ...counts() });
-    send({ type: 'final', finish_reason: String(result.stats.finish_reason ?? result.reason), stats: result.stats, exit_code: 0 });
+    send({ type: 'final', finish_reason: reason, stats: result.stats, exit_code: outcome.exitCode, ...(outcome.failure ? { error: outcome.failure } : {}) });
+    return outcome.exitCode;
   } finally {
     clearInterval(tick);
     removeHandlers();
@@ -70,8 +84,8 @@ process.once('message', (raw: unknown) => {
   const msg = raw as ParentMessage;
   if (msg?.type !== 'start') return;
   run(msg.spec).then(
-    () => {
-      process.exitCode = 0;
+    (code) => {
+      process.exitCode = code;
       process.disconnect?.();
     },
     (err: unknown) => {
