@@ -32,14 +32,42 @@ export const WHOLE_NUMBER_SETTINGS: ReadonlySet<string> = new Set([
   'URLLENGTH_LIMIT',
 ]);
 
+/**
+ * Built-in settings the crawl does not read with a Settings getter but parses itself, in more
+ * than one accepted form (component maps: an object or [class, order] pairs; the feed options
+ * that a feed's own options override): their readers check them when the crawl builds them.
+ */
+export const SELF_PARSED_SETTINGS: ReadonlySet<string> = new Set([
+  'DOWNLOADER_MIDDLEWARES',
+  'DOWNLOADER_MIDDLEWARES_BASE',
+  'EXTENSIONS',
+  'EXTENSIONS_BASE',
+  'FEED_EXPORT_BATCH_ITEM_COUNT',
+  'FEED_EXPORT_INDENT',
+  'ITEM_PIPELINES',
+  'ITEM_PIPELINES_BASE',
+  'SPIDER_MIDDLEWARES',
+  'SPIDER_MIDDLEWARES_BASE',
+]);
+
+/** The Settings getter the crawl reads a built-in setting with (from the type of its default), or null. */
+export function getterOf(name: string, fallback: unknown): 'getBool' | 'getInt' | 'getFloat' | 'getList' | 'getDict' | null {
+  if (SELF_PARSED_SETTINGS.has(name)) return null;
+  if (typeof fallback === 'boolean') return 'getBool';
+  if (typeof fallback === 'number') return WHOLE_NUMBER_SETTINGS.has(name) ? 'getInt' : 'getFloat';
+  if (Array.isArray(fallback)) return 'getList';
+  if (fallback !== null && typeof fallback === 'object') return 'getDict';
+  return null;
+}
+
 /** Reads one built-in setting the way the crawl will; throws its InvalidArgumentError when the value cannot be used. */
 function check(settings: Settings, name: string, fallback: unknown): void {
   if (name === 'LOG_LEVEL') parseLevel(settings.get(name));
   else if (name === 'PARSE_THREADS') parseThreadCount(settings.get(name));
-  else if (typeof fallback === 'boolean') settings.getBool(name);
-  else if (typeof fallback === 'number') (WHOLE_NUMBER_SETTINGS.has(name) ? settings.getInt(name) : settings.getFloat(name));
-  else if (Array.isArray(fallback)) settings.getList(name);
-  else if (fallback !== null && typeof fallback === 'object') settings.getDict(name);
+  else {
+    const getter = getterOf(name, fallback);
+    if (getter) settings[getter](name);
+  }
 }
 
 /**

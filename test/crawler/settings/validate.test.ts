@@ -7,7 +7,8 @@ import { crawl } from '../../../src/crawler/crawl.js';
 import { InvalidArgumentError } from '../../../src/crawler/errors.js';
 import { MemorySink } from '../../../src/crawler/logger.js';
 import { Settings } from '../../../src/crawler/settings/settings.js';
-import { WHOLE_NUMBER_SETTINGS, validateSettings } from '../../../src/crawler/settings/validate.js';
+import { DEFAULTS } from '../../../src/crawler/settings/defaults.js';
+import { SELF_PARSED_SETTINGS, WHOLE_NUMBER_SETTINGS, getterOf, validateSettings } from '../../../src/crawler/settings/validate.js';
 import { Spider } from '../../../src/crawler/spider.js';
 
 const SRC = fileURLToPath(new URL('../../../src', import.meta.url));
@@ -22,11 +23,21 @@ function sources(dir: string, out: string[] = []): string[] {
 }
 
 describe('validateSettings', () => {
-  it('knows which number settings the code reads as whole numbers (getInt) and which as numbers (getFloat)', () => {
+  it('checks each built-in setting with the getter the crawl reads it with', () => {
     const text = sources(SRC).join('\n');
-    const read = (getter: string) => new Set([...text.matchAll(new RegExp(`${getter}\\('([A-Z0-9_]+)'`, 'g'))].map((m) => m[1]!));
+    const read = (getter: string) => new Set([...text.matchAll(new RegExp(`${getter}(?:<[^>]*>)?\\('([A-Z0-9_]+)'`, 'g'))].map((m) => m[1]!));
     assert.deepEqual([...read('getInt')].sort(), [...WHOLE_NUMBER_SETTINGS].sort());
-    for (const name of read('getFloat')) assert.ok(!WHOLE_NUMBER_SETTINGS.has(name), `${name} is read with getFloat`);
+    for (const [name, fallback] of Object.entries(DEFAULTS)) {
+      const getter = getterOf(name, fallback);
+      if (getter) assert.ok(read(getter).has(name), `${name} is checked with ${getter}, which the sources do not read it with`);
+    }
+    for (const name of SELF_PARSED_SETTINGS) assert.ok(!['getBool', 'getInt', 'getFloat', 'getList', 'getDict'].some((g) => read(g).has(name)), `${name} is read with a getter: check it`);
+  });
+
+  it('accepts every form the crawl accepts for self-parsed settings (component maps as [class, order] pairs)', () => {
+    class P {}
+    const s = new Settings({ ITEM_PIPELINES: [[P, 300]], EXTENSIONS: { CoreStats: null } } as Record<string, unknown>);
+    assert.doesNotThrow(() => validateSettings(s));
   });
 
   it('names every bad value at once, and leaves project-defined settings alone', () => {
