@@ -26,7 +26,7 @@ describe('/jobs in Scrapyd 1.6 shape (ScrapydWeb Jobs page)', { timeout: 60_000 
     await withServer({ max_proc: 1 }, async (t) => {
       await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'done', items: '2' });
       await t.waitFor(async () => (await t.get('/status.json', { job: 'done' })).body.currstate === 'finished', 'done to finish');
-      await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'busy', mode: 'hang' });
+      await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'busy', mode: 'hang', interval: '600000' });
       await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'queued' });
       const html = await page(t);
       const jobs = scrapydWebJobs(html);
@@ -42,6 +42,7 @@ describe('/jobs in Scrapyd 1.6 shape (ScrapydWeb Jobs page)', { timeout: 60_000 
       assert.match(busy.runtime, /^\d+:\d{2}:\d{2}$/); // str(timedelta) without microseconds
       assert.equal(busy.finish, '');
       assert.equal(busy.href_log, '/logs/demo/alpha/busy.log');
+      assert.equal(busy.href_items, '', 'no Items link before the items file exists (Scrapyd checks the file)');
       assert.match(done.start, STRPTIME_SECONDS);
       assert.match(done.finish, STRPTIME_SECONDS);
       assert.match(done.runtime, /^\d+:\d{2}:\d{2}$/);

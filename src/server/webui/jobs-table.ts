@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { jobUrls, scrapydStartTime } from '../api/format.js';
 import type { ServerContext } from '../context.js';
 import type { JobRecord } from '../job.js';
+import { jobPaths } from '../scheduler.js';
 import { esc } from './html.js';
 import { pyDateTime, pyTimedelta } from './python-format.js';
 
@@ -28,8 +30,19 @@ function cancelButton(j: JobRecord): string {
 `;
 }
 
-function row(ctx: ServerContext, j: JobRecord): string {
+/**
+ * The Log and Items links: like Scrapyd, only to files that exist. A finished job's flags are
+ * exact (pruning clears them); a running job's items file appears with its first item.
+ */
+function fileUrls(ctx: ServerContext, j: JobRecord): { log_url: string | null; items_url: string | null } {
   const urls = jobUrls(ctx.config, j);
+  if (j.state !== 'running') return urls;
+  const paths = jobPaths(ctx.config, j);
+  return { log_url: paths.log && existsSync(paths.log) ? urls.log_url : null, items_url: paths.items && existsSync(paths.items) ? urls.items_url : null };
+}
+
+function row(ctx: ServerContext, j: JobRecord): string {
+  const urls = fileUrls(ctx, j);
   const start = scrapydStartTime(j);
   const running = j.state === 'running';
   const finished = j.state === 'finished';
