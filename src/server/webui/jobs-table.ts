@@ -21,7 +21,7 @@ function scrapydHeaders(ctx: ServerContext): string[] {
   return ['Project', 'Spider', 'Job', 'PID', 'Start', 'Runtime', 'Finish', 'Log', ...(ctx.config.items_dir ? ['Items'] : []), 'Cancel'];
 }
 
-const EXTRA_HEADERS = ['Version', 'Scraped', 'Pages', 'Errors', 'Reason', 'Details'];
+const EXTRA_HEADERS = ['Version', 'Priority', 'Scraped', 'Pages', 'Errors', 'Reason', 'Details'];
 
 function cancelButton(j: JobRecord): string {
   // Starts with a line break like Scrapyd's: the regex's optional Items cell must not take it.
@@ -61,6 +61,7 @@ function row(ctx: ServerContext, j: JobRecord): string {
   const tds = scrapyd.map((v) => `    <td>${v ?? ''}</td>`);
   const extra = [
     `<td class="version">${esc(j.resolved_version ?? j.version ?? 'latest')}</td>`,
+    `<td class="priority">${esc(j.priority)}</td>`,
     `<td class="items">${j.items_count}</td>`,
     `<td class="pages">${j.pages_count}</td>`,
     `<td class="errors">${j.errors_count}</td>`,
