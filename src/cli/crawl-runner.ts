@@ -7,7 +7,7 @@ import { applyHeapGrowingPercent } from '../crawler/heap.js';
 import { FileSink, type LogSink } from '../crawler/logger.js';
 import { Settings } from '../crawler/settings/settings.js';
 import type { SpiderClass } from '../crawler/spider.js';
-import { crawlOutcome, type CrawlOutcome } from './crawl-outcome.js';
+import { crawlOutcome, type CrawlOutcome } from '../crawler/crawl-outcome.js';
 import { LiveStatus } from './status-line.js';
 import { colorLogLine, terminalInfo } from './terminal.js';
 import { writeFileAtomic } from '../util/atomic-file.js';

@@ -9,10 +9,12 @@ import { LogCounter } from './log-counter.js';
 import { FileSink, Logger, parseLevel, StreamSink, type LogSink } from './logger.js';
 import { ParseAhead, parseThreadCount } from './parse-ahead.js';
 import { ItemPipelineManager } from './pipelines/manager.js';
+import { pformat } from './python-repr.js';
 import { Scheduler } from './scheduler.js';
 import { Scraper } from './scraper.js';
 import { VERSION } from './settings/defaults.js';
 import { Settings, type SettingsInput } from './settings/settings.js';
+import { validateSettings } from './settings/validate.js';
 import { SignalManager } from './signals.js';
 import type { Spider, SpiderClass } from './spider.js';
 import { SpiderMiddlewareManager } from './spidermw/manager.js';
@@ -92,11 +94,12 @@ export class Crawler implements CrawlerContext {
     let engine: Engine | undefined;
     let parts: Awaited<ReturnType<Crawler['build']>> | undefined;
     try {
+      validateSettings(this.settings);
       this.spider = this.spiderClass.fromCrawler(this, this.#options.args ?? {});
       this.settings.freeze();
       this.logger.info(`tscrapy ${VERSION} started (bot: ${this.settings.get('BOT_NAME', 'tscrapybot')})`);
       const overridden = overriddenSettings(this.settings);
-      if (Object.keys(overridden).length) this.logger.info(`Overridden settings:\n${JSON.stringify(overridden, null, 2)}`);
+      if (Object.keys(overridden).length) this.logger.info(`Overridden settings:\n${pformat(overridden)}`);
       if (keep || onItem) {
         this.signals.connect('itemScraped', ({ item }) => {
           if (keep) items.push(item);
@@ -180,6 +183,7 @@ export class Crawler implements CrawlerContext {
       try {
         await fn();
       } catch (err) {
+        this.stats.incValue('close_error_count');
         this.logger.error(`Error while closing ${what}: ${(err as Error)?.stack ?? err}`);
       }
     };
@@ -191,7 +195,8 @@ export class Crawler implements CrawlerContext {
     await step('the spider', () => this.spider.closed?.(reason));
     await step('spiderClosed handlers', () => this.signals.sendAsync('spiderClosed', { spider: this.spider, reason }));
     if (this.settings.getBool('STATS_DUMP')) {
-      this.logger.info(`Dumping tscrapy stats:\n${JSON.stringify(this.stats.getStats(), null, 1)}`);
+      // Scrapy's words and Python's dict layout: LogParser and ScrapydWeb read this block
+      this.logger.info(`Dumping Scrapy stats:\n${pformat(this.stats.getStats())}`);
     }
     this.logger.info(`Spider closed (${reason})`);
   }

@@ -227,6 +227,7 @@ export class Scraper {
     } else if (typeof out === 'object') {
       p = this.#processItem(out, response);
     } else {
+      this.#o.stats.incValue('spider_output_error_count');
       this.#o.logger.error(`Spider must return Request, item (a plain object), or nothing, got ${describe(out)} in ${response ?? 'start()'}`);
       return;
     }

@@ -17,6 +17,19 @@ export interface SpiderClass<S extends Spider = Spider> {
 const RESERVED_ARGS = new Set(['crawler', 'settings', 'logger', 'parse', 'start', 'closed', 'state', 'constructor']);
 
 /**
+ * Throws when a spider argument's name would overwrite the spider's machinery (a reserved
+ * name, or one starting with `_`). The crawl checks this when it builds the spider, and
+ * schedule.json when a job is scheduled.
+ */
+export function checkSpiderArgs(args: Record<string, unknown>): void {
+  for (const k of Object.keys(args)) {
+    if (RESERVED_ARGS.has(k) || k.startsWith('_')) {
+      throw new InvalidArgumentError(`Spider argument "${k}" is reserved; choose another name (not ${[...RESERVED_ARGS].join(', ')}, nor a name starting with _)`);
+    }
+  }
+}
+
+/**
  * Base class of every spider. Subclasses set `name`, `startUrls` (or override `start()`),
  * and write callbacks that yield items (plain objects) and `Request`s.
  */
@@ -36,13 +49,9 @@ export class Spider {
 
   /** Builds the spider, sets its arguments as properties and binds it to the crawl. */
   static fromCrawler<S extends Spider>(this: SpiderClass<S>, crawler: CrawlerContext, args: Record<string, unknown> = {}): S {
+    checkSpiderArgs(args);
     const spider = new this();
-    for (const [k, v] of Object.entries(args)) {
-      if (RESERVED_ARGS.has(k) || k.startsWith('_')) {
-        throw new InvalidArgumentError(`Spider argument "${k}" is reserved; choose another name`);
-      }
-      (spider as Record<string, unknown>)[k] = v;
-    }
+    for (const [k, v] of Object.entries(args)) (spider as Record<string, unknown>)[k] = v;
     spider.crawler = crawler;
     spider.settings = crawler.settings;
     spider.logger = crawler.logger.child(spider.name || spider.constructor.name);

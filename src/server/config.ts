@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { hostname, homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { ConfigSyntaxError } from '../config/errors.js';
 import { parseConfigParser } from './config-file.js';
 import { ServerConfigError } from './errors.js';
 
@@ -207,7 +208,13 @@ export function loadServerConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   const warnings: string[] = [];
   const files = configFiles(opts);
   for (const file of files) {
-    const section = parseConfigParser(readFileSync(file, 'utf8')).get('scrapyd');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigSyntaxError(file, 0, `cannot read: ${(err as Error).message}`);
+    }
+    const section = parseConfigParser(text, file).get('scrapyd');
     if (!section) continue;
     for (const [key, { value, line }] of section) {
       const where = `${file}:${line} [scrapyd]`;

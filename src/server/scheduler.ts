@@ -286,7 +286,7 @@ export class JobScheduler {
       message = `Job ${job.id} was killed by ${exit.signal}`;
     } else if (exit.code !== 0) {
       reason = exit.final?.finish_reason ?? 'failed';
-      message = `Job ${job.id} exited with code ${exit.code}`;
+      message = exit.final?.error ? `Job ${job.id} failed: ${exit.final.error} (exit code ${exit.code})` : `Job ${job.id} exited with code ${exit.code}`;
     }
     Object.assign(job, { state: 'finished', end_time: Date.now(), finish_reason: reason ?? 'finished', message });
     this.#db.put(job);
@@ -377,10 +377,10 @@ export class JobScheduler {
     };
   }
 
-  /** Projects that have jobs (so listjobs/status accept a project whose versions were deleted). */
-  hasJobs(project: string): boolean {
-    for (const j of this.#byId.values()) if (j.project === project) return true;
-    return false;
+  /** Whether `project` has a pending or running job (one of a deleted project can still be listed and cancelled). */
+  hasActiveJobs(project: string): boolean {
+    for (const r of this.#running.values()) if (r.job.project === project) return true;
+    return this.#pending.list().some((j) => j.project === project);
   }
 
   #notifyIdle(): void {

@@ -100,11 +100,11 @@ describe('tscrapy runspider', { timeout: 120_000 }, () => {
     }
   });
 
-  it('exits 1 when the crawl logs errors above EXIT_ERROR_THRESHOLD, 0 when the threshold allows them', async () => {
+  it('exits 1 when the crawl has failures (a callback error) above EXIT_ERROR_THRESHOLD, 0 when the threshold allows them', async () => {
     const r = await runCli(['runspider', 'thrower.ts', '-a', `startUrl=${site.origin}/`, '-L', 'WARNING'], tree.dir);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /boom in callback/);
-    assert.match(r.stderr, /Crawl failed: the crawl logged 1 error \(EXIT_ERROR_THRESHOLD is 0/);
+    assert.match(r.stderr, /Crawl failed: the crawl had 1 callback error \(EXIT_ERROR_THRESHOLD is 0/);
     const ok = await runCli(['runspider', 'thrower.ts', '-a', `startUrl=${site.origin}/`, '-L', 'WARNING', '-s', 'EXIT_ERROR_THRESHOLD=-1'], tree.dir);
     assert.equal(ok.code, 0, ok.stderr);
   });

@@ -60,6 +60,12 @@ describe('tscrapy server command', { timeout: 60_000 }, () => {
       const bad = spawnSync(process.execPath, [BIN, 'server', '--max-proc', 'many'], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir }, timeout: 20_000 });
       assert.equal(bad.status, 2);
       assert.match(unwrap(bad.stderr), /Invalid value "many" for max_proc in --max-proc: expected a whole number/);
+      // a scrapyd.conf syntax error stops the server before it listens, naming file and line
+      writeFileSync(join(dir, 'scrapyd.conf'), '[scrapyd]\nhttp_port = 0\nnot a line\n');
+      const syntax = spawnSync(process.execPath, [BIN, 'server'], { cwd: dir, encoding: 'utf8', env: { ...process.env, HOME: dir }, timeout: 20_000 });
+      assert.equal(syntax.status, 2, syntax.stderr);
+      assert.match(unwrap(syntax.stderr), /scrapyd\.conf:3: expected "key = value", "\[section\]" or a ; or # comment, got "not a line"/);
+      assert.doesNotMatch(syntax.stdout, /listening/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startCatalogueSite, type CatalogueSite } from '../../src/demo/catalogue-site.js';
+import { logparserParse } from '../support/logparser.js';
 
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 let site: CatalogueSite;
@@ -103,5 +104,11 @@ describe('deploy a project to tscrapy server and run it', { timeout: 120_000 }, 
     assert.ok(items.some((i) => i.name === 'Product 1'));
     const log = await (await fetch(url + job.log_url)).text();
     assert.match(log, /Spider closed \(finished\)/);
+    // LogParser (and ScrapydWeb's job stats) read the job's log as a Scrapy log
+    const parsed = logparserParse(log);
+    assert.equal(parsed.finish_reason, 'finished');
+    assert.equal(parsed.items, site.expectedProductIds().length);
+    assert.equal(parsed.pages, job.pages_count);
+    assert.ok(parsed.datas.length >= 1, 'the LogStats line');
   });
 });

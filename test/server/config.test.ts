@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { ConfigSyntaxError } from '../../src/config/errors.js';
 import { isLoopback, loadServerConfig } from '../../src/server/config.js';
 import { ServerConfigError } from '../../src/server/errors.js';
 import { startServer } from '../../src/server/server.js';
@@ -54,6 +55,32 @@ describe('server config layering', () => {
       assert.equal(r.warnings[1], `${f}:3 [scrapyd]: poll_interval is a Scrapyd setting that tscrapy server ignores`);
       assert.equal(r.warnings[2], `${f}:4 [scrapyd]: logs_to_keep is deprecated; use jobs_to_keep`);
       assert.equal(r.config.jobs_to_keep, 3);
+    } finally {
+      rmSync(l.root, { recursive: true, force: true });
+    }
+  });
+
+  it('syntax errors in scrapyd.conf name the file and line, as configparser (and our scrapy.cfg reader) refuses them', () => {
+    const l = layout();
+    const file = join(l.cwd, 'scrapyd.conf');
+    const cases: Array<[string, string]> = [
+      ['[scrapyd]\nhttp_port = 7001\nnot a line\n', `${file}:3: expected "key = value", "[section]" or a ; or # comment, got "not a line"`],
+      ['[scrapyd\nhttp_port = 7001\n', `${file}:1: malformed section header "[scrapyd": expected [name] alone on the line`],
+      ['; comment\nhttp_port = 7001\n[scrapyd]\n', `${file}:2: "http_port" comes before any [section] header (scrapyd.conf settings go under [scrapyd])`],
+      ['[scrapyd]\nmax_proc = 1\nMAX_PROC = 2\n', `${file}:3: key "max_proc" appears twice in section [scrapyd]`],
+      ['[scrapyd]\nmax_proc = 1\n[other]\n[scrapyd]\n', `${file}:4: section [scrapyd] appears twice in this file`],
+      ['[]\n', `${file}:1: malformed section header "[]": expected [name] alone on the line`],
+    ];
+    try {
+      for (const [text, message] of cases) {
+        writeFileSync(file, text);
+        assert.throws(() => loadServerConfig(l.opts), (e: Error) => e instanceof ConfigSyntaxError && e.message === message, JSON.stringify(text));
+      }
+      // what configparser accepts still works: comments, `:`, continuation lines, other sections
+      writeFileSync(file, '# scrapyd\n[scrapyd]\n  ; indented comment\nhttp_port: 7002\nnode_name = a\n  b\n[services]\nschedule.json = x\n');
+      const r = loadServerConfig(l.opts);
+      assert.equal(r.config.http_port, 7002);
+      assert.equal(r.config.node_name, 'a\nb');
     } finally {
       rmSync(l.root, { recursive: true, force: true });
     }

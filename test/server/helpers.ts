@@ -29,13 +29,15 @@ export interface BundleOptions {
   extraFiles?: Record<string, string>;
   /** Corrupt bundle.mjs after hashing it. */
   corruptBundle?: boolean;
+  /** bundle.mjs itself (default: a project with no spider classes, for the fixture child). */
+  bundleSource?: string;
 }
 
 /** A valid deploy bundle (tar.gz with manifest.json, bundle.mjs, bundle.mjs.map), unless told otherwise. */
 export async function makeBundle(opts: BundleOptions = {}): Promise<Buffer> {
   const dir = tempDir('tscrapy-bundle-');
   try {
-    const bundle = `export const spiders = []; export const settings = {}; export const components = {};\n`;
+    const bundle = opts.bundleSource ?? `export const spiders = []; export const settings = {}; export const components = {};\n`;
     const map = JSON.stringify({ version: 3, sources: [], mappings: '' });
     writeFileSync(join(dir, 'bundle.mjs'), opts.corruptBundle ? `${bundle}// tampered\n` : bundle);
     writeFileSync(join(dir, 'bundle.mjs.map'), map);

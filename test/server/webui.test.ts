@@ -56,11 +56,11 @@ describe('web UI in headless Chromium', { timeout: 120_000, skip }, () => {
     const page = await browser.newPage();
     await page.goto(new URL('/jobs', t.url).href);
     const { jobid } = (await t.post('/schedule.json', { project: 'demo', spider: 'alpha', mode: 'hang', interval: '100' })).body;
-    await page.locator(`#running tr[data-job="${jobid}"]`).waitFor({ timeout: 10_000 });
+    await page.locator(`#running a[data-job="${jobid}"]`).waitFor({ timeout: 10_000 });
     await t.waitFor(async () => (await t.get('/job.json', { job: jobid })).body.job.items_count >= 2, 'some items');
     await t.post('/cancel.json', { project: 'demo', job: jobid });
-    await page.locator(`#finished tr[data-job="${jobid}"] td.reason`, { hasText: 'shutdown' }).waitFor({ timeout: 10_000 });
-    assert.ok(Number(await page.locator(`#finished tr[data-job="${jobid}"] td.items`).textContent()) >= 2);
+    await page.locator(`#finished tr:has(a[data-job="${jobid}"]) td.reason`, { hasText: 'shutdown' }).waitFor({ timeout: 10_000 });
+    assert.ok(Number(await page.locator(`#finished tr:has(a[data-job="${jobid}"]) td.items`).textContent()) >= 2);
     await page.close();
   });
 
@@ -81,7 +81,7 @@ describe('web UI in headless Chromium', { timeout: 120_000, skip }, () => {
     await t.waitFor(async () => (await t.get('/status.json', { job: id })).body.currstate === 'finished', 'job to finish');
     assert.equal((await t.get('/job.json', { job: id })).body.job.version, 'r1');
     await page.goto(new URL('/jobs', t.url).href);
-    assert.equal(await page.locator(`#finished tr[data-job="${id}"] td.reason`).textContent(), 'finished');
+    assert.equal(await page.locator(`#finished tr:has(a[data-job="${id}"]) td.reason`).textContent(), 'finished');
     await ctx.close();
   });
 });

@@ -90,7 +90,12 @@ export interface DefaultSettings {
   DOWNLOADER_STATS: boolean;
   /** Log each request dropped as a duplicate, not just the first. @default false */
   DUPEFILTER_DEBUG: boolean;
-  /** The CLI (`crawl`, `runspider`) exits with code 1 when the crawl logged more ERROR lines than this (`log_count/ERROR`); -1: never. @default 0 */
+  /**
+   * A crawl fails (CLI exit code 1, a server job's exit_code 1) when it has more failures than
+   * this: callback errors, invalid callback outputs, item pipeline errors, feed errors, close
+   * errors (see `FAILURE_STATS` in crawl-outcome.ts); pages that failed after their retries are
+   * not failures. -1: never. @default 0
+   */
   EXIT_ERROR_THRESHOLD: number;
   /** User extensions: name or class → order. */
   EXTENSIONS: ComponentMap;

@@ -10,6 +10,17 @@ export function scrapydTime(ms: number | null): string | null {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}000`;
 }
 
+/**
+ * When a job started, for Scrapyd-shaped replies (listjobs, status, the /jobs table). A job
+ * that finished without ever starting (cancelled while pending, or its project deleted) gets
+ * its end time: Scrapyd forgets such jobs, but a finished job without a start time breaks
+ * clients that compute runtimes, so tscrapy lists it with a zero runtime and says
+ * `started: false` in its own field.
+ */
+export function scrapydStartTime(job: JobRecord): number | null {
+  return job.start_time ?? (job.state === 'finished' ? job.end_time : null);
+}
+
 /** `/logs/P/S/ID.log` and `/items/P/S/ID.jl`, or null when the folder is disabled or the file was pruned. */
 export function jobUrls(config: ServerConfig, job: JobRecord): { log_url: string | null; items_url: string | null } {
   const base = `${encodeURIComponent(job.project)}/${encodeURIComponent(job.spider)}/${encodeURIComponent(job.id)}`;
@@ -38,7 +49,7 @@ export function jobSummary(config: ServerConfig, job: JobRecord): Record<string,
   const out: Record<string, unknown> = {
     ...base,
     pid: job.pid,
-    start_time: scrapydTime(job.start_time),
+    start_time: scrapydTime(scrapydStartTime(job)),
     ...urls,
     items_count: job.items_count,
     pages_count: job.pages_count,
@@ -46,6 +57,7 @@ export function jobSummary(config: ServerConfig, job: JobRecord): Record<string,
   };
   if (job.state === 'finished') {
     out.end_time = scrapydTime(job.end_time);
+    out.started = job.start_time !== null;
     out.exit_code = job.exit_code;
     out.finish_reason = job.finish_reason;
     if (job.message) out.message = job.message;

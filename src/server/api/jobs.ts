@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { InvalidArgumentError } from '../../crawler/errors.js';
+import { Settings, parseSettingValue } from '../../crawler/settings/settings.js';
+import { validateSettings } from '../../crawler/settings/validate.js';
+import { checkSpiderArgs } from '../../crawler/spider.js';
 import { ApiError } from '../errors.js';
 import { checkName } from '../names.js';
 import { parseSignal } from '../launcher/terminate.js';
@@ -10,11 +14,16 @@ import { knownProject, knownVersion } from './projects.js';
 
 const RESERVED = new Set(['project', 'spider', '_version', 'jobid', 'priority', 'setting']);
 
-/** A project that has versions or jobs (history outlives a deleted project). */
-function projectWithHistory(ctx: ServerContext, raw: string | undefined): string | undefined {
+/**
+ * The `project` parameter of listjobs, status and cancel: a project with versions, as in
+ * Scrapyd (whose finished jobs of a deleted project answer "not found" by project, and are
+ * still listed without one), or one whose job is still pending or running, so that it can be
+ * watched and cancelled.
+ */
+function activeProject(ctx: ServerContext, raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const project = checkName('project', raw);
-  if (!ctx.versions.hasProject(project) && !ctx.scheduler.hasJobs(project)) throw new ApiError(`project '${project}' not found`, 404);
+  if (!ctx.versions.hasProject(project) && !ctx.scheduler.hasActiveJobs(project)) throw new ApiError(`project '${project}' not found`, 404);
   return project;
 }
 
@@ -40,7 +49,31 @@ export function scheduleFromParams(ctx: ServerContext, params: Params) {
   }
   const args: Record<string, string> = {};
   for (const name of params.names()) if (!RESERVED.has(name)) args[name] = params.optional(name)!;
+  checkJobInput(settings, args);
   return ctx.scheduler.schedule({ project, spider, version, jobid, priority, settings, args });
+}
+
+/**
+ * Validates a job's settings and spider arguments now, the way its crawl will read them (the
+ * same checks as `tscrapy crawl -s … -a …`), so a bad value is refused by schedule.json
+ * instead of failing the job later. The project's own settings are not known here; they are
+ * checked when the job starts.
+ */
+function checkJobInput(settings: Record<string, string>, args: Record<string, string>): void {
+  const typed = new Settings();
+  for (const [k, v] of Object.entries(settings)) typed.set(k, parseSettingValue(v), 'cmdline');
+  try {
+    validateSettings(typed, Object.keys(settings));
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) throw new ApiError(`setting is invalid: ${err.message}`, 400);
+    throw err;
+  }
+  try {
+    checkSpiderArgs(args);
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) throw new ApiError(err.message, 400);
+    throw err;
+  }
 }
 
 export const schedule: Endpoint = {
@@ -55,7 +88,7 @@ export const cancel: Endpoint = {
   path: '/cancel.json',
   methods: ['POST'],
   handle(ctx, params) {
-    const project = projectWithHistory(ctx, params.required('project'))!;
+    const project = activeProject(ctx, params.required('project'))!;
     const job = checkName('job', params.required('job'));
     const raw = params.optional('signal');
     const signal = parseSignal(raw === undefined || raw === '' ? 'INT' : raw);
@@ -68,7 +101,7 @@ export const status: Endpoint = {
   methods: ['GET'],
   handle(ctx, params) {
     const id = checkName('job', params.required('job'));
-    const project = projectWithHistory(ctx, params.optional('project'));
+    const project = activeProject(ctx, params.optional('project'));
     const job = ctx.scheduler.get(id);
     if (!job || (project !== undefined && job.project !== project)) return { currstate: null };
     return { currstate: job.state, ...jobSummary(ctx.config, job) };
@@ -79,7 +112,7 @@ export const listJobs: Endpoint = {
   path: '/listjobs.json',
   methods: ['GET'],
   handle(ctx, params) {
-    const project = projectWithHistory(ctx, params.optional('project'));
+    const project = activeProject(ctx, params.optional('project'));
     const { pending, running, finished } = ctx.scheduler.list(project);
     const f = (jobs: readonly Parameters<typeof jobSummary>[1][]) => new JsonFragment(`[${jobs.map((j) => jobSummaryJson(ctx.config, j)).join(',')}]`);
     return { pending: f(pending), running: f(running), finished: f(finished) };

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { lstat, open, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +15,22 @@ function notFound(res: ServerResponse, what: string): void {
 }
 
 /**
+ * Any other file in logs_dir or items_dir, as Scrapyd's static folders serve it: LogParser
+ * writes `stats.json` and `P/S/ID.json` next to the logs, and ScrapydWeb fetches them from
+ * the server. Safe names only, at most P/S/FILE deep, regular files only (no symlink).
+ */
+async function serveOtherFile(req: IncomingMessage, res: ServerResponse, root: string, names: string[]): Promise<void> {
+  if (names.length > 3 || !names.every(isSafeName)) return notFound(res, 'file');
+  const path = join(root, ...names);
+  const st = await lstat(path).catch(() => null);
+  if (!st?.isFile()) return notFound(res, 'file');
+  const type = path.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8';
+  res.writeHead(200, { 'content-type': type, 'content-length': String(st.size), 'cache-control': 'no-store' });
+  if (req.method === 'HEAD' || st.size === 0) return void res.end();
+  createReadStream(path, { start: 0, end: st.size - 1 }).pipe(res);
+}
+
+/**
  * Serves `/logs/P/S/ID.log` and `/items/P/S/ID.jl`:
  * - plain GET: the file from `?offset=N` (or the last `?tail=N` bytes), with `X-Next-Offset`;
  * - `?follow=1`: a chunked response that keeps sending what is appended until the job ends;
@@ -24,8 +40,15 @@ function notFound(res: ServerResponse, what: string): void {
 export async function serveJobFile(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, kind: 'logs' | 'items', segs: string[], url: URL): Promise<void> {
   const root = kind === 'logs' ? ctx.config.logs_dir : ctx.config.items_dir;
   const ext = kind === 'logs' ? '.log' : '.jl';
-  const [project, spider, file] = segs.map((s) => decodeURIComponent(s));
-  if (!root || segs.length !== 3 || !file?.endsWith(ext)) return notFound(res, 'file');
+  if (!root) return notFound(res, 'file');
+  let names: string[];
+  try {
+    names = segs.map((s) => decodeURIComponent(s));
+  } catch {
+    return notFound(res, 'file');
+  }
+  const [project, spider, file] = names;
+  if (segs.length !== 3 || !file?.endsWith(ext)) return serveOtherFile(req, res, root, names);
   const id = file.slice(0, -ext.length);
   if (![project!, spider!, id].every(isSafeName)) return notFound(res, 'file');
   const path = join(root, project!, spider!, file);

@@ -3,6 +3,7 @@ import { JsonFragment } from '../api/format.js';
 import { ENDPOINTS } from '../api/index.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { serveListing } from '../webui/listing.js';
 import { handleUi } from '../webui/routes.js';
 import { makeBasicAuth } from './auth.js';
 import { readParams, type BodyLimits } from './body.js';
@@ -86,6 +87,15 @@ export function createRequestHandler(ctx: ServerContext, log: (msg: string) => v
           const params = await readParams(req, url, limits);
           const data = await endpoint.handle(ctx, params);
           return sendJson(res, 200, { node_name: config.node_name, status: 'ok', ...data });
+        }
+        const listing = /^\/(logs|items)(?:\/((?:[^/]+\/)*))?$/.exec(path);
+        if (listing && (req.method === 'GET' || req.method === 'HEAD')) {
+          req.resume();
+          if (listing[2] === undefined) {
+            res.writeHead(302, { location: `${path}/` }); // Twisted's static.File adds the slash the same way
+            return res.end();
+          }
+          if (await serveListing(ctx, req, res, listing[1] as 'logs' | 'items', listing[2].split('/').slice(0, -1))) return;
         }
         const files = /^\/(logs|items)\/(.+)$/.exec(path);
         if (files && (req.method === 'GET' || req.method === 'HEAD')) {

@@ -5,6 +5,8 @@
  * JOBDIR are flushed — and a second one forces, like `tscrapy crawl`.
  */
 import { crawl } from '../../crawler/crawl.js';
+import { crawlOutcome } from '../../crawler/crawl-outcome.js';
+import { TscrapyError } from '../../crawler/errors.js';
 import { applyHeapGrowingPercent } from '../../crawler/heap.js';
 import { FileSink, LEVELS, Logger, StreamSink, type LogSink } from '../../crawler/logger.js';
 import { Settings, parseSettingValue } from '../../crawler/settings/settings.js';
@@ -27,7 +29,7 @@ function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
-/** Runs the job; resolves to its exit code: 1 when a second signal forced the stop, as for `tscrapy crawl`. */
+/** Runs the job's crawl; resolves to the exit code of the crawl-outcome rule (the CLI's). */
 async function run(spec: JobSpec): Promise<number> {
   const project = await loadProjectModule(spec.bundleFile);
   const Spider = getSpider(project, spec.spider);
@@ -41,7 +43,15 @@ async function run(spec: JobSpec): Promise<number> {
   const stats = run.crawler.stats;
 
   const sink: LogSink = spec.logFile ? new FileSink(spec.logFile) : new StreamSink(process.stderr);
-  const removeHandlers = installShutdownHandlers(run.crawler, new Logger('tscrapy.server.job', LEVELS.INFO, sink));
+  const jobLogger = new Logger('tscrapy.server.job', LEVELS.INFO, sink);
+  let forced = false;
+  const stoppable = {
+    stop: (reason?: string, force = false) => {
+      if (force) forced = true;
+      run.crawler.stop(reason, force);
+    },
+  };
+  const removeHandlers = installShutdownHandlers(stoppable, jobLogger);
   process.off('SIGINT', remember);
   process.off('SIGTERM', remember);
   for (const signal of early.splice(0)) process.emit(signal, signal);
@@ -56,10 +66,12 @@ async function run(spec: JobSpec): Promise<number> {
   const tick = setInterval(() => send({ type: 'counts', ...counts() }), 1000);
   try {
     const result = await run;
+    const reason = String(result.stats.finish_reason ?? result.reason);
+    const outcome = crawlOutcome(result.stats, reason, run.crawler.settings.getInt('EXIT_ERROR_THRESHOLD'), forced || result.forced);
+    if (outcome.failure) jobLogger.info(`Crawl failed: ${outcome.failure}`);
     send({ type: 'counts', ...counts() });
-    const exitCode = result.forced ? 1 : 0;
-    send({ type: 'final', finish_reason: String(result.stats.finish_reason ?? result.reason), stats: result.stats, exit_code: exitCode });
-    return exitCode;
+    send({ type: 'final', finish_reason: reason, stats: result.stats, exit_code: outcome.exitCode, ...(outcome.failure ? { error: outcome.failure } : {}) });
+    return outcome.exitCode;
   } finally {
     clearInterval(tick);
     removeHandlers();
@@ -72,13 +84,18 @@ process.once('message', (raw: unknown) => {
   const msg = raw as ParentMessage;
   if (msg?.type !== 'start') return;
   run(msg.spec).then(
-    (exitCode) => {
-      process.exitCode = exitCode;
+    (code) => {
+      process.exitCode = code;
       process.disconnect?.();
     },
     (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-      send({ type: 'final', finish_reason: 'failed', stats: {}, exit_code: 1 });
+      // one Scrapy-format line in the job's log (stderr goes there), the stack only when the
+      // error is not one of tscrapy's own, whose message already says what to change
+      const expected = err instanceof TscrapyError;
+      const message = err instanceof Error ? err.message : String(err);
+      const detail = err instanceof Error && !expected ? `\n${err.stack ?? ''}` : '';
+      new Logger('tscrapy.server.job', LEVELS.INFO, new StreamSink(process.stderr)).log(LEVELS.CRITICAL, `Job failed: ${message}${detail}`);
+      send({ type: 'final', finish_reason: 'failed', stats: {}, exit_code: 1, error: message });
       process.exitCode = 1;
       process.disconnect?.();
     },

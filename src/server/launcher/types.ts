@@ -26,6 +26,8 @@ export interface FinalMessage {
   finish_reason: string;
   stats: Record<string, unknown>;
   exit_code: number;
+  /** Why the job failed, in words, when it did not run to a finish reason (a bad setting, a broken bundle). */
+  error?: string;
 }
 
 /** Child → server messages. */

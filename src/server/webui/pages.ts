@@ -2,6 +2,7 @@ import { jobUrls, scrapydTime } from '../api/format.js';
 import type { ServerContext } from '../context.js';
 import type { JobRecord } from '../job.js';
 import { duration, esc, layout } from './html.js';
+import { jobsTable } from './jobs-table.js';
 
 /** `/`: projects with their versions and spiders, and a schedule form per project. */
 export function projectsPage(ctx: ServerContext, error?: string): string {
@@ -28,33 +29,14 @@ ${rows.join('\n') || '<p>No projects yet. Deploy one with <code>tscrapy deploy</
   return layout('Projects', ctx.config.node_name, body);
 }
 
-function jobRow(ctx: ServerContext, j: JobRecord): string {
-  const urls = jobUrls(ctx.config, j);
-  const dur = j.start_time === null ? null : (j.end_time ?? Date.now()) - j.start_time;
-  const cancel =
-    j.state === 'finished'
-      ? ''
-      : `<form method="post" action="/ui/cancel" class="inline"><input type="hidden" name="project" value="${esc(j.project)}"><input type="hidden" name="job" value="${esc(j.id)}"><button type="submit">Cancel</button></form>`;
-  return `<tr data-job="${esc(j.id)}" data-state="${j.state}"><td><a href="/jobs/${esc(j.id)}">${esc(j.id)}</a></td><td>${esc(j.project)}</td><td>${esc(j.spider)}</td>
-<td>${esc(j.resolved_version ?? j.version ?? 'latest')}</td><td>${esc(j.priority)}</td><td>${esc(scrapydTime(j.start_time) ?? '')}</td><td>${esc(duration(dur))}</td>
-<td class="items">${j.items_count}</td><td>${j.pages_count}</td><td>${j.errors_count}</td><td class="reason">${esc(j.finish_reason ?? '')}</td>
-<td>${urls.log_url ? `<a href="${esc(urls.log_url)}">log</a>` : ''} ${urls.items_url ? `<a href="${esc(urls.items_url)}">items</a>` : ''}</td><td>${cancel}</td></tr>`;
-}
+const LIVE_JOBS = `setInterval(async()=>{try{const r=await fetch('/jobs?fragment=1',{cache:'no-store'});if(r.ok)document.getElementById('jobs-live').innerHTML=await r.text()}catch{}},1000)`;
 
-/** The three job tables (also served alone, `?fragment=1`, for the live refresh). */
-export function jobTables(ctx: ServerContext): string {
-  const { pending, running, finished } = ctx.scheduler.list();
-  const head = '<tr><th>Job</th><th>Project</th><th>Spider</th><th>Version</th><th>Priority</th><th>Started</th><th>Duration</th><th>Items</th><th>Pages</th><th>Errors</th><th>Reason</th><th>Files</th><th></th></tr>';
-  const table = (name: string, jobs: readonly JobRecord[]) =>
-    `<h2>${name} (${jobs.length})</h2><table id="${name.toLowerCase()}"><thead>${head}</thead><tbody>${jobs.map((j) => jobRow(ctx, j)).join('')}</tbody></table>`;
-  return table('Pending', pending) + table('Running', running) + table('Finished', [...finished].reverse());
-}
-
-const LIVE_JOBS = `setInterval(async()=>{try{const r=await fetch('/jobs?fragment=1',{cache:'no-store'});if(r.ok)document.getElementById('jobs').innerHTML=await r.text()}catch{}},1000)`;
-
-/** `/jobs`: pending, running and finished jobs, refreshed every second when JS runs. */
+/**
+ * `/jobs`: pending, running and finished jobs in Scrapyd's table (see jobs-table.ts),
+ * refreshed every second when JS runs (`?fragment=1` serves the table alone).
+ */
 export function jobsPage(ctx: ServerContext): string {
-  return layout('Jobs', ctx.config.node_name, `<p class="muted">Updates live with JavaScript; reload otherwise.</p><div id="jobs">${jobTables(ctx)}</div>`, LIVE_JOBS);
+  return layout('Jobs', ctx.config.node_name, `<p class="muted">Updates live with JavaScript; reload otherwise.</p><div id="jobs-live">${jobsTable(ctx)}</div>`, LIVE_JOBS);
 }
 
 /** `/jobs/ID`: one job, its log's tail (followed live with JS) and its items link. */
@@ -63,7 +45,7 @@ export function jobPage(ctx: ServerContext, job: JobRecord, logTail: { text: str
   const dur = job.start_time === null ? null : (job.end_time ?? Date.now()) - job.start_time;
   const fields: Array<[string, unknown]> = [
     ['State', job.state], ['Project', job.project], ['Spider', job.spider], ['Version', job.resolved_version ?? job.version ?? 'latest'],
-    ['Arguments', JSON.stringify(job.args)], ['Settings', JSON.stringify(job.settings)], ['Started', scrapydTime(job.start_time)],
+    ['Arguments', JSON.stringify(job.args)], ['Settings', JSON.stringify(job.settings)], ['Started', job.start_time === null && job.state === 'finished' ? 'never' : scrapydTime(job.start_time)],
     ['Ended', scrapydTime(job.end_time)], ['Duration', duration(dur)], ['Items', job.items_count], ['Pages', job.pages_count],
     ['Errors', job.errors_count], ['Finish reason', job.finish_reason], ['Exit code', job.exit_code], ['Message', job.message],
   ];

@@ -7,7 +7,8 @@ import { Params } from '../http/params.js';
 import { parseSignal } from '../launcher/terminate.js';
 import { checkName, isSafeName } from '../names.js';
 import { jobPaths } from '../scheduler.js';
-import { jobPage, jobsPage, jobTables, projectsPage } from './pages.js';
+import { jobsTable } from './jobs-table.js';
+import { jobPage, jobsPage, projectsPage } from './pages.js';
 
 const TAIL_BYTES = 64 * 1024;
 
@@ -56,7 +57,7 @@ export async function handleUi(ctx: ServerContext, req: IncomingMessage, res: Se
   if (req.method === 'GET' || req.method === 'HEAD') {
     if (path === '/') return html(res, 200, projectsPage(ctx)), true;
     if (path === '/jobs') {
-      if (url.searchParams.get('fragment') === '1') html(res, 200, jobTables(ctx));
+      if (url.searchParams.get('fragment') === '1') html(res, 200, jobsTable(ctx));
       else html(res, 200, jobsPage(ctx));
       return true;
     }
