@@ -1,6 +1,7 @@
 import { decodeHTML } from 'entities';
 import type { ParsedPage } from '../../selector/parse-pool.js';
-import { Selector } from '../../selector/selector.js';
+import { Selector, type XPathOptions } from '../../selector/selector.js';
+import type { XPathVariable } from '../../selector/xpath/values.js';
 import { SelectorList } from '../../selector/selector-list.js';
 import { InvalidArgumentError, TscrapyError } from '../errors.js';
 import { decodeBody, detectEncoding, isTextBody, markupType, type EncodingSource } from './encoding.js';
@@ -199,6 +200,11 @@ export class Response {
   /** `this.selector.css(query)`: parsel-style CSS with `::text` and `::attr(name)`. */
   css(query: string): SelectorList {
     return this.selector.css(query);
+  }
+
+  /** `this.selector.xpath(query, variables, options)`: XPath 1.0 over the same tree as `css()`. */
+  xpath(query: string, variables?: Record<string, XPathVariable>, options?: XPathOptions): SelectorList {
+    return this.selector.xpath(query, variables, options);
   }
 
   /**
