@@ -1,4 +1,4 @@
-import type { AnyNode, Document, Element } from 'domhandler';
+import { Element, type AnyNode, type Document } from 'domhandler';
 import { InvalidArgumentError } from '../crawler/errors.js';
 import {
   attrOf,
@@ -98,6 +98,22 @@ const EMPTY_XPATH_DOC = new XPathDocument(true, () => new DocumentIndex(EMPTY_DO
 function documentElement(doc: AnyNode): AnyNode | null {
   for (const c of (doc as Document).children) if (c.type === 'tag' || c.type === 'script' || c.type === 'style') return c;
   return null;
+}
+
+/**
+ * An XML element as lxml serializes it: carrying the `xmlns` declarations of its ancestors, so
+ * that its markup stands alone. Returns `el` itself when nothing is inherited.
+ */
+function withNamespacesInScope(el: Element): Element {
+  let inherited: Record<string, string> | null = null;
+  for (let p = el.parent; p !== null && p.type === 'tag'; p = p.parent) {
+    for (const [name, value] of Object.entries((p as Element).attribs)) {
+      if ((name === 'xmlns' || name.startsWith('xmlns:')) && el.attribs[name] === undefined && !(inherited && name in inherited)) {
+        (inherited ??= {})[name] = value;
+      }
+    }
+  }
+  return inherited === null ? el : new Element(el.name, { ...inherited, ...el.attribs }, el.children);
 }
 
 function checkNamespaces(ns: Record<string, string>): Record<string, string> {
@@ -296,6 +312,8 @@ export class Selector {
     if (this.#value !== null) return this.#value;
     const node = this.#nodeOrRoot();
     if (node.type === 'text') return node.data;
+    if (node.type === 'directive' && node.data.startsWith('?')) return node.data.endsWith('?') ? `<${node.data}>` : `<${node.data}?>`;
+    if (this.#doc.xml && node.type === 'tag') return serialize(withNamespacesInScope(node), 'xml');
     return serialize(node, this.#doc.type);
   }
 

@@ -69,7 +69,10 @@ export function resultItems(v: Value): ResultItem[] {
   if (typeof v === 'string') return [{ text: v }];
   if (typeof v === 'number') return [{ text: pythonFloatRepr(v) }];
   if (typeof v === 'boolean') return [{ text: v ? '1' : '0' }];
-  return v.map(item);
+  const out: ResultItem[] = [];
+  // lxml never returns the document node itself (`/`, `..` from the root element): it is dropped.
+  for (const n of v) if ((n as AnyNode).type !== 'root') out.push(item(n));
+  return out;
 }
 
 function item(n: XNode): ResultItem {

@@ -100,8 +100,17 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v:
 
 /** Elements `<match>text</match>` under one `<matches>`, as lxml's `re:match` returns them. */
 function matchElements(texts: string[]): XNode[] {
-  const elements = texts.map((t) => new Element('match', {}, t === '' ? [] : [new Text(t)]));
-  new Element('matches', {}, elements);
+  const elements = texts.map((t) => {
+    const el = new Element('match', {}, t === '' ? [] : [new Text(t)]);
+    for (const c of el.children) c.parent = el;
+    return el;
+  });
+  const matches = new Element('matches', {}, elements);
+  elements.forEach((el, i) => {
+    el.parent = matches;
+    el.prev = elements[i - 1] ?? null;
+    el.next = elements[i + 1] ?? null;
+  });
   return elements;
 }
 
@@ -114,8 +123,8 @@ export const EXSLT_REGEX_FUNCTIONS: Record<string, FunctionDef> = {
     const flags = str(env, a[2], n, p, s);
     const re = pythonRegex(env, str(env, a[1], n, p, s), flags, flags.includes('g'));
     if (flags.includes('g')) {
-      // Python's findall: the whole match, or the first group when there are groups.
-      const texts = [...text.matchAll(re)].map((m) => (m.length > 1 ? (m[1] ?? '') : m[0]));
+      // With "g", lxml gives each whole match (no groups).
+      const texts = [...text.matchAll(re)].map((m) => m[0]);
       return matchElements(texts);
     }
     const m = re.exec(text);

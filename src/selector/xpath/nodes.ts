@@ -60,7 +60,11 @@ function isVisible(n: AnyNode): boolean {
 function startsNode(children: readonly AnyNode[], i: number): boolean {
   const c = children[i]!;
   if (!isVisible(c)) return false;
-  if (isTextLike(c)) return i === 0 || !isTextLike(children[i - 1]!);
+  if (isTextLike(c)) {
+    // Text outside the root element (htmlparser2 keeps the newline after `<?xml …?>`) is no node in XML.
+    if (c.parent !== null && c.parent.type === 'root' && c.parent.parent === null) return false;
+    return i === 0 || !isTextLike(children[i - 1]!);
+  }
   return true;
 }
 
@@ -200,11 +204,14 @@ export class XPathDocument {
     return list;
   }
 
-  /** The namespace nodes of `el`: the declarations in scope (nearest wins) and `xml`. */
+  /**
+   * The namespace nodes of `el`: `xml` (always, as in lxml), then the declarations in scope
+   * (XML only; nearest wins), in libxml2's order: the reverse of nearest-first declaration order.
+   */
   namespaces(el: Element): NamespaceNode[] {
     let list = this.#namespaces.get(el);
     if (list === undefined) {
-      list = [];
+      const declared: [string, string][] = [];
       if (this.xml) {
         const seen = new Set<string>();
         for (let n: AnyNode | null = el; n !== null && isElement(n); n = n.parent as AnyNode | null) {
@@ -214,11 +221,13 @@ export class XPathDocument {
             const prefix = name === 'xmlns' ? '' : name.slice(6);
             if (seen.has(prefix)) continue;
             seen.add(prefix);
-            if (attribs[name] !== '') list.push(new NamespaceNode(el, prefix, attribs[name]!, list.length));
+            if (attribs[name] !== '') declared.push([prefix, attribs[name]!]);
           }
         }
-        list.push(new NamespaceNode(el, 'xml', XML_NAMESPACE, list.length));
       }
+      declared.push(['xml', XML_NAMESPACE]);
+      declared.reverse();
+      list = declared.map(([prefix, uri], i) => new NamespaceNode(el, prefix, uri, i));
       this.#namespaces.set(el, list);
     }
     return list;
@@ -274,7 +283,7 @@ export class XPathDocument {
   orderOf(n: XNode): number {
     if (n instanceof AttrNode || n instanceof NamespaceNode) {
       const owner = this.orderOf(n.owner);
-      const nsCount = this.xml ? this.namespaces(n.owner).length : 0;
+      const nsCount = this.namespaces(n.owner).length;
       const total = nsCount + this.attributes(n.owner).length + 1;
       const k = n instanceof NamespaceNode ? n.index + 1 : nsCount + n.index + 1;
       return owner + k / (total + 1);

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../crawler/errors.js';
 import type { AnyNode } from 'domhandler';
-import type { XNode, XPathDocument } from './nodes.js';
+import { XML_NAMESPACE, type XNode, type XPathDocument } from './nodes.js';
 import { stringValue } from './nodes.js';
 import { stringToNumber, xpathNumberToString } from './numbers.js';
 
@@ -53,6 +53,7 @@ export function toBool(v: Value): boolean {
 
 /** The namespace URI bound to `prefix`, or an error naming the prefix and how to declare it. */
 export function resolvePrefix(env: Env, prefix: string): string {
+  if (prefix === 'xml') return XML_NAMESPACE; // bound in every XPath context
   const uri = env.namespaces[prefix];
   if (typeof uri !== 'string' || !Object.hasOwn(env.namespaces, prefix)) {
     throw new XPathEvalError(
