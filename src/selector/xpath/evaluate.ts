@@ -28,6 +28,15 @@ function compiled(query: string): Compiled {
   return c;
 }
 
+/**
+ * Compiles `query` (and keeps it for later), so that a malformed query or an unknown function
+ * is reported where a component is configured rather than on the first page.
+ * @throws XPathSyntaxError, XPathEvalError
+ */
+export function checkXPath(query: string): void {
+  compiled(query);
+}
+
 export interface EvaluateOptions {
   readonly doc: XPathDocument;
   readonly variables?: Readonly<Record<string, XPathVariable>> | undefined;
