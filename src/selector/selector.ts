@@ -15,7 +15,7 @@ import { DocumentIndex } from './doc-index.js';
 import { compileQuery, matchPart, type QueryPart } from './query.js';
 import { extractRegex, type ReOptions } from './regex.js';
 import { SelectorList } from './selector-list.js';
-import { DEFAULT_NAMESPACES, evaluateXPath, resultItems, XPathDocument, type XPathVariable } from './xpath/evaluate.js';
+import { DEFAULT_NAMESPACES, evaluateXPath, nodeResultText, scalarText, XPathDocument, type XPathVariable } from './xpath/evaluate.js';
 import { removeNamespaces } from './xpath/remove-namespaces.js';
 
 /** How to build a root Selector: from markup text (parsed lazily, once) or an already parsed node. */
@@ -243,20 +243,31 @@ export class Selector {
    * @throws XPathSyntaxError when the query is malformed; XPathEvalError when it names an
    * unknown function, prefix or variable.
    */
-  xpath(query: string, variables?: Record<string, XPathVariable>, options: XPathOptions = {}): SelectorList {
+  xpath(query: string, variables?: Record<string, XPathVariable>, options?: XPathOptions): SelectorList {
     const out = new SelectorList();
-    const namespaces = options.namespaces === undefined ? this.#namespaces : { ...this.#namespaces, ...checkNamespaces(options.namespaces) };
+    const ns = this.#namespaces;
+    const namespaces = options?.namespaces === undefined ? ns : { ...ns, ...checkNamespaces(options.namespaces) };
     let context: AnyNode | null = this.#value === null ? this.#nodeOrRoot() : null;
     // parsel's root selector is the root element, so `xpath('body')` works on a page.
     if (context !== null && context.type === 'root' && context.parent === null) context = documentElement(context);
     if (context === null) {
       // Still reject a malformed query, as for a node: a typo must not pass silently on strings.
-      evaluateXPath(query, EMPTY_DOCUMENT, { doc: EMPTY_XPATH_DOC, variables, namespaces });
+      evaluateXPath(query, EMPTY_DOCUMENT, EMPTY_XPATH_DOC, variables, namespaces);
       return out;
     }
     const doc = this.#doc;
-    const value = evaluateXPath(query, context, { doc: doc.xpath, variables, namespaces });
-    for (const r of resultItems(value)) out.push(new Selector(null, doc, r.node ?? null, r.text ?? null, this.#namespaces));
+    const value = evaluateXPath(query, context, doc.xpath, variables, namespaces);
+    if (!Array.isArray(value)) {
+      out.push(new Selector(null, doc, null, scalarText(value), ns));
+      return out;
+    }
+    for (let i = 0; i < value.length; i++) {
+      const n = value[i]!;
+      const text = nodeResultText(n);
+      if (text !== null) out.push(new Selector(null, doc, null, text, ns));
+      // lxml never returns the document node itself (`/`, `..` from the root element).
+      else if ((n as AnyNode).type !== 'root') out.push(new Selector(null, doc, n as AnyNode, null, ns));
+    }
     return out;
   }
 

@@ -1,18 +1,19 @@
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Element, ParentNode } from 'domhandler';
+import type { BucketKey } from '../doc-index.js';
 import { REVERSE_AXES, type ArithOp, type Expr, type NodeTest, type Step } from './ast.js';
 import { compileCall } from './functions.js';
 import {
-  AttrNode,
-  NamespaceNode,
   isElement,
+  isOwned,
   isProcessingInstruction,
   parentOf,
   piTarget,
-  pushChildren,
   pushDescendants,
   pushSiblings,
+  startsNode,
   stringValue,
   type XNode,
+  type XPathDocument,
 } from './nodes.js';
 import { stringToNumber } from './numbers.js';
 import { resolvePrefix, toBool, toNum, toStr, XPathEvalError, type Compiled, type Env, type Value } from './values.js';
@@ -298,33 +299,83 @@ function compilePath(start: Expr | null, absolute: boolean, rawSteps: readonly S
 type CompiledStep = (env: Env, input: XNode[]) => XNode[];
 
 function compileStep(step: Step): CompiledStep {
-  const preds = step.predicates.map(compilePredicate);
   const reverse = REVERSE_AXES.has(step.axis);
   const axis = step.axis;
   const test = step.test;
+  // Predicates that do not count positions are filters on each node: no list per context node.
+  const positionalPredicates = step.predicates.some(positional);
+  const preds = positionalPredicates ? step.predicates.map(compilePredicate) : [];
+  const filters = positionalPredicates ? [] : step.predicates.map(compile);
   // Steps whose output from nodes in document order stays in order with no repeats.
   const keepsOrder = axis === 'self' || axis === 'attribute' || axis === 'namespace';
+  const withinSubtree = axis === 'child' || axis === 'descendant' || axis === 'descendant-or-self';
+  // Tests without a prefix do not depend on the query's namespaces: built once, here.
+  const staticMatch = needsNamespaces(test) ? null : { html: nodeTest(null, test, axis, false), xml: nodeTest(null, test, axis, true) };
   return (env, input) => {
-    const match = nodeTest(env, test, axis);
+    const doc = env.doc;
+    const match = staticMatch === null ? nodeTest(env, test, axis, doc.xml) : doc.xml ? staticMatch.xml : staticMatch.html;
+    const accept: Accept =
+      filters.length === 0
+        ? (n) => match(n, doc)
+        : (n) => {
+            if (!match(n, doc)) return false;
+            for (let i = 0; i < filters.length; i++) if (!toBool(filters[i]!(env, n, 1, 1))) return false;
+            return true;
+          };
     let out: XNode[] = [];
-    for (let k = 0; k < input.length; k++) {
-      let found = axisNodes(env, axis, input[k]!, test, match);
-      for (const pred of preds) found = pred(env, found);
-      if (reverse) found.reverse();
-      if (input.length === 1) return found;
-      for (let i = 0; i < found.length; i++) out.push(found[i]!);
+    if (positionalPredicates) {
+      for (let k = 0; k < input.length; k++) {
+        let found: XNode[] = [];
+        collect(env, axis, input[k]!, test, accept, found);
+        for (const pred of preds) found = pred(env, found);
+        if (reverse) found.reverse();
+        if (input.length === 1) return found;
+        for (let i = 0; i < found.length; i++) out.push(found[i]!);
+      }
+    } else {
+      for (let k = 0; k < input.length; k++) collect(env, axis, input[k]!, test, accept, out);
+      if (input.length === 1) {
+        if (reverse) out.reverse();
+        return out;
+      }
     }
-    if (!keepsOrder && !env.doc.isSorted(out)) out = env.doc.sortUnique(out);
-    return out;
+    if (keepsOrder || (withinSubtree && disjointElements(env, input)) || doc.isSorted(out)) return out;
+    return doc.sortUnique(out);
   };
 }
 
-type Match = (n: XNode) => boolean;
+/**
+ * Whether `nodes` are indexed elements in document order whose subtrees do not overlap: then
+ * steps that stay inside each subtree give their results in document order with no repeats,
+ * and no document-wide ordering is needed (building one costs a walk of the whole page).
+ */
+function disjointElements(env: Env, nodes: readonly XNode[]): boolean {
+  const index = env.doc.index();
+  let end = -1;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (!isElement(n)) return false;
+    const pos = index.positionOf(n);
+    if (pos === undefined || pos < end) return false;
+    end = index.end[pos]!;
+  }
+  return true;
+}
 
-/** The node test as a function, for the axis's principal node type. */
-function nodeTest(env: Env, test: NodeTest, axis: string): Match {
-  const principal: Match =
-    axis === 'attribute' ? (n) => n instanceof AttrNode : axis === 'namespace' ? (n) => n instanceof NamespaceNode : isElement;
+/** A node test; XML tests read names and namespaces through the document. */
+type Match = (n: XNode, doc: XPathDocument) => boolean;
+
+function needsNamespaces(test: NodeTest): boolean {
+  return (test.kind === 'name' || test.kind === 'any') && test.prefix !== null;
+}
+
+const isAttr: Match = (n) => n.type === 'attribute';
+const isNamespace: Match = (n) => n.type === 'namespace';
+const isElementMatch: Match = (n) => isElement(n);
+
+/** The node test as a function, for the axis's principal node type (`env` is needed only for a prefix). */
+function nodeTest(env: Env | null, test: NodeTest, axis: string, xml: boolean): Match {
+  const principal: Match = axis === 'attribute' ? isAttr : axis === 'namespace' ? isNamespace : isElementMatch;
   switch (test.kind) {
     case 'node':
       return () => true;
@@ -338,79 +389,84 @@ function nodeTest(env: Env, test: NodeTest, axis: string): Match {
     }
     case 'any': {
       if (test.prefix === null) return principal;
-      const uri = resolvePrefix(env, test.prefix);
-      return (n) => principal(n) && env.doc.namespaceUri(n) === uri;
+      const uri = resolvePrefix(env!, test.prefix);
+      return (n, doc) => principal(n, doc) && doc.namespaceUri(n) === uri;
     }
     case 'name': {
       const local = test.local;
-      const uri = test.prefix === null ? null : resolvePrefix(env, test.prefix);
-      const doc = env.doc;
-      if (axis === 'namespace') return (n) => n instanceof NamespaceNode && uri === null && n.prefix === local;
-      if (!doc.xml) {
+      const uri = test.prefix === null ? null : resolvePrefix(env!, test.prefix);
+      if (axis === 'namespace') return (n) => n.type === 'namespace' && uri === null && n.prefix === local;
+      if (!xml) {
         // lxml's HTML parser has no namespaces and lower-case names; parse5 keeps SVG's camelCase.
         if (uri !== null) return () => false;
-        if (axis === 'attribute') return (n) => n instanceof AttrNode && (n.name === local || n.name.toLowerCase() === local);
+        if (axis === 'attribute') return (n) => n.type === 'attribute' && (n.name === local || n.name.toLowerCase() === local);
         return (n) => isElement(n) && (n.name === local || ((n as Element).namespace !== HTML_NS && n.name.toLowerCase() === local));
       }
-      return (n) => principal(n) && doc.localName(n) === local && doc.namespaceUri(n) === uri;
+      return (n, doc) => principal(n, doc) && doc.localName(n) === local && doc.namespaceUri(n) === uri;
     }
   }
 }
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
 
-/** The nodes of `axis` from `n` that pass `match`, in axis order (reverse axes: nearest first). */
-function axisNodes(env: Env, axis: string, n: XNode, test: NodeTest, match: Match): XNode[] {
-  const all: XNode[] = [];
+type Accept = (n: XNode) => boolean;
+
+/** Pushes the nodes of `axis` from `n` that `accept` takes, in axis order (reverse axes: nearest first). */
+function collect(env: Env, axis: string, n: XNode, test: NodeTest, accept: Accept, out: XNode[]): void {
   switch (axis) {
-    case 'child':
-      pushChildren(n, all);
-      break;
-    case 'descendant':
-    case 'descendant-or-self': {
-      const indexed = indexedDescendants(env, n, test, axis === 'descendant-or-self', match);
-      if (indexed !== null) return indexed;
-      if (axis === 'descendant-or-self') all.push(n);
-      pushDescendants(n, all);
-      break;
+    case 'child': {
+      // The commonest step: test children as they come, no intermediate list.
+      const children = (n as ParentNode).children;
+      if (children === undefined || isOwned(n)) return;
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i]!;
+        if (startsNode(children, i) && accept(c)) out.push(c);
+      }
+      return;
     }
+    case 'descendant':
+    case 'descendant-or-self':
+      if (indexedDescendants(env, n, test, axis === 'descendant-or-self', accept, out)) return;
+      if (axis === 'descendant-or-self' && accept(n)) out.push(n);
+      return filterInto(n, pushDescendants, accept, out);
     case 'self':
-      all.push(n);
-      break;
+      if (accept(n)) out.push(n);
+      return;
     case 'parent': {
       const p = parentOf(n);
-      if (p !== null) all.push(p);
-      break;
+      if (p !== null && accept(p)) out.push(p);
+      return;
     }
     case 'ancestor':
     case 'ancestor-or-self':
-      for (let a = axis === 'ancestor' ? parentOf(n) : n; a !== null; a = parentOf(a)) all.push(a);
-      break;
+      for (let a = axis === 'ancestor' ? parentOf(n) : n; a !== null; a = parentOf(a)) if (accept(a)) out.push(a);
+      return;
     case 'attribute':
-      if (isElement(n)) return env.doc.attributes(n).filter(match);
-      return all;
+      if (isElement(n)) for (const a of env.doc.attributes(n)) if (accept(a)) out.push(a);
+      return;
     case 'namespace':
-      if (isElement(n)) return env.doc.namespaces(n).filter(match);
-      return all;
+      if (isElement(n)) for (const a of env.doc.namespaces(n)) if (accept(a)) out.push(a);
+      return;
     case 'following-sibling':
-      pushSiblings(n, true, all);
-      break;
+      return filterInto(n, (x, all) => pushSiblings(x, true, all), accept, out);
     case 'preceding-sibling':
-      pushSiblings(n, false, all);
-      break;
+      return filterInto(n, (x, all) => pushSiblings(x, false, all), accept, out);
     case 'following':
-      following(n, all);
-      break;
+      return filterInto(n, following, accept, out);
     case 'preceding':
-      preceding(n, all);
-      break;
+      return filterInto(n, preceding, accept, out);
   }
-  return all.filter(match);
+}
+
+function filterInto(n: XNode, push: (n: XNode, all: XNode[]) => void, accept: Accept, out: XNode[]): void {
+  const all: XNode[] = [];
+  push(n, all);
+  for (let i = 0; i < all.length; i++) if (accept(all[i]!)) out.push(all[i]!);
 }
 
 function following(n: XNode, out: XNode[]): void {
   let at: XNode | null = n;
-  if (n instanceof AttrNode || n instanceof NamespaceNode) {
+  if (isOwned(n)) {
     at = n.owner;
     pushDescendants(at, out);
   }
@@ -425,7 +481,7 @@ function following(n: XNode, out: XNode[]): void {
 }
 
 function preceding(n: XNode, out: XNode[]): void {
-  let at: XNode | null = n instanceof AttrNode || n instanceof NamespaceNode ? n.owner : n;
+  let at: XNode | null = isOwned(n) ? n.owner : n;
   for (; at !== null; at = parentOf(at)) {
     const sibs: XNode[] = [];
     pushSiblings(at, false, sibs);
@@ -442,18 +498,30 @@ function preceding(n: XNode, out: XNode[]): void {
  * only the elements of that name inside the context's subtree are tested. Null when the
  * index cannot answer (a non-element test, or a node outside the indexed tree).
  */
-function indexedDescendants(env: Env, n: XNode, test: NodeTest, orSelf: boolean, match: Match): XNode[] | null {
-  if (test.kind !== 'name' && test.kind !== 'any') return null;
+const bucketKeys = new Map<string, readonly BucketKey[]>();
+
+/** The (shared) one-bucket key list for a tag name. */
+function bucketKey(name: string): readonly BucketKey[] {
+  let k = bucketKeys.get(name);
+  if (k === undefined) {
+    k = [{ kind: 'tag', value: name }];
+    if (bucketKeys.size < 4096) bucketKeys.set(name, k);
+  }
+  return k;
+}
+
+function indexedDescendants(env: Env, n: XNode, test: NodeTest, orSelf: boolean, accept: Accept, out: XNode[]): boolean {
+  if (test.kind !== 'name' && test.kind !== 'any') return false;
+  if (isOwned(n)) return true; // no descendants
   const a = n as AnyNode;
-  if (n instanceof AttrNode || n instanceof NamespaceNode) return [];
   const isDocument = a.type === 'root' && a.parent === null;
-  if (!isDocument && !isElement(n)) return null;
+  if (!isDocument && !isElement(n)) return false;
   const index = env.doc.index();
   const range = index.rangeOf(a, isDocument);
-  if (range === null) return null;
+  if (range === null) return false;
   const from = isDocument || orSelf ? range[0] : range[0] + 1;
-  if (test.kind === 'name' && (test.prefix === null || !env.doc.xml)) {
-    return index.select(match as (el: Element) => boolean, from, range[1], [{ kind: 'tag', value: test.local }]);
-  }
-  return index.select(match as (el: Element) => boolean, from, range[1], null);
+  // XML names carry their prefix: a prefixed test cannot use the buckets, which are by name as written.
+  const key = test.kind === 'name' && (test.prefix === null || !env.doc.xml) ? bucketKey(test.local) : null;
+  index.select<XNode>(accept as (el: Element) => boolean, from, range[1], key, out);
+  return true;
 }

@@ -1,7 +1,7 @@
 import type { AnyNode } from 'domhandler';
 import { compile } from './compile.js';
 import { EXSLT_REGEX_NS, EXSLT_SETS_NS } from './exslt.js';
-import { AttrNode, NamespaceNode, stringValue, XPathDocument, type XNode } from './nodes.js';
+import { stringValue, XPathDocument, type XNode } from './nodes.js';
 import { pythonFloatRepr } from './numbers.js';
 import { parseXPath } from './parser.js';
 import { XPathEvalError, type Compiled, type Value, type XPathVariable } from './values.js';
@@ -37,22 +37,22 @@ export function checkXPath(query: string): void {
   compiled(query);
 }
 
-export interface EvaluateOptions {
-  readonly doc: XPathDocument;
-  readonly variables?: Readonly<Record<string, XPathVariable>> | undefined;
-  readonly namespaces: Readonly<Record<string, string>>;
-}
-
 /**
  * Evaluates `query` with `context` as the context node. `/` is the document node above
  * `context`'s tree.
  */
-export function evaluateXPath(query: string, context: AnyNode, options: EvaluateOptions): Value {
+export function evaluateXPath(
+  query: string,
+  context: AnyNode,
+  doc: XPathDocument,
+  variables: Readonly<Record<string, XPathVariable>> | undefined,
+  namespaces: Readonly<Record<string, string>>,
+): Value {
   const c = compiled(query);
-  if (options.variables !== undefined) checkVariables(options.variables);
+  if (variables !== undefined) checkVariables(variables);
   let root = context;
   while (root.parent !== null) root = root.parent;
-  return c({ doc: options.doc, root, variables: options.variables, namespaces: options.namespaces, query }, context, 1, 1);
+  return c({ doc, root, variables, namespaces, query }, context, 1, 1);
 }
 
 function checkVariables(vars: Readonly<Record<string, unknown>>): void {
@@ -66,28 +66,27 @@ function checkVariables(vars: Readonly<Record<string, unknown>>): void {
   }
 }
 
-/** One item of a query's result as parsel gives it: a node to select from, or a string. */
-export type ResultItem = { node: AnyNode; text?: undefined } | { node?: undefined; text: string };
-
 /**
- * parsel's view of a result: elements (and comments, processing instructions, the document)
- * stay nodes; text and attribute nodes become their strings; a number prints as a Python float
- * (`count()` → `'3.0'`), a boolean as `'1'`/`'0'`.
+ * parsel's view of a result item: elements (and comments, processing instructions) stay nodes
+ * (null here); text and attribute nodes become their strings.
  */
-export function resultItems(v: Value): ResultItem[] {
-  if (typeof v === 'string') return [{ text: v }];
-  if (typeof v === 'number') return [{ text: pythonFloatRepr(v) }];
-  if (typeof v === 'boolean') return [{ text: v ? '1' : '0' }];
-  const out: ResultItem[] = [];
-  // lxml never returns the document node itself (`/`, `..` from the root element): it is dropped.
-  for (const n of v) if ((n as AnyNode).type !== 'root') out.push(item(n));
-  return out;
+export function nodeResultText(n: XNode): string | null {
+  switch (n.type) {
+    case 'attribute':
+      return n.value;
+    case 'namespace':
+      return `('${n.prefix}', '${n.uri}')`;
+    case 'text':
+    case 'cdata':
+      return stringValue(n);
+    default:
+      return null;
+  }
 }
 
-function item(n: XNode): ResultItem {
-  if (n instanceof AttrNode) return { text: n.value };
-  if (n instanceof NamespaceNode) return { text: `('${n.prefix}', '${n.uri}')` };
-  const a = n as AnyNode;
-  if (a.type === 'text' || a.type === 'cdata') return { text: stringValue(a) };
-  return { node: a };
+/** A string, number or boolean result as parsel prints it: a number as a Python float (`count()` → `'3.0'`), a boolean as `'1'`/`'0'`. */
+export function scalarText(v: string | number | boolean): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return pythonFloatRepr(v);
+  return v ? '1' : '0';
 }
