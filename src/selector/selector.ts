@@ -91,8 +91,15 @@ export interface XPathOptions {
 }
 
 const EMPTY_ATTRIB: Readonly<Record<string, string>> = Object.freeze({});
-const EMPTY_DOCUMENT = parseXml('');
-const EMPTY_XPATH_DOC = new XPathDocument(true, () => new DocumentIndex(EMPTY_DOCUMENT, true));
+/** An empty document to check a query against (for string results), made on first use. */
+let emptyDocument: { root: Document; xpath: XPathDocument } | undefined;
+function emptyXPathDocument(): { root: Document; xpath: XPathDocument } {
+  if (emptyDocument === undefined) {
+    const root = parseXml('');
+    emptyDocument = { root, xpath: new XPathDocument(true, () => new DocumentIndex(root, true)) };
+  }
+  return emptyDocument;
+}
 
 /** The first element child of a document (lxml's root), or null for a document with none. */
 function documentElement(doc: AnyNode): AnyNode | null {
@@ -252,7 +259,8 @@ export class Selector {
     if (context !== null && context.type === 'root' && context.parent === null) context = documentElement(context);
     if (context === null) {
       // Still reject a malformed query, as for a node: a typo must not pass silently on strings.
-      evaluateXPath(query, EMPTY_DOCUMENT, EMPTY_XPATH_DOC, variables, namespaces);
+      const empty = emptyXPathDocument();
+      evaluateXPath(query, empty.root, empty.xpath, variables, namespaces);
       return out;
     }
     const doc = this.#doc;

@@ -59,6 +59,22 @@ describe('Selector.xpath', { timeout: 30_000 }, () => {
     assert.deepEqual(sel.xpath('re:replace(//li/a/@href, "\\d+", "", "3")').getall(), ['/page/3/']);
   });
 
+  it("runs the README's example", () => {
+    const items = [];
+    for (const q of sel.xpath('//div[has-class("quote")]')) {
+      items.push({
+        text: q.xpath('./span[@class="text"]/text()').get(),
+        author: q.css('small.author::text').get(),
+        tags: q.xpath('.//a[re:test(@href, "^/tag/")]/text()').getall(),
+      });
+    }
+    assert.deepEqual(items, [
+      { text: '“The world”', author: 'Albert', tags: ['change', 'deep'] },
+      { text: '“It is our choices”', author: 'J.K.', tags: ['abilities'] },
+    ]);
+    assert.equal(sel.xpath('//li[@class=$cls]/a/@href', { cls: 'next' }).get(), '/page/2/');
+  });
+
   it('binds variables, and names the one missing', () => {
     assert.deepEqual(sel.xpath('//div[@data-n=$n]//small/text()', { n: 2 }).getall(), ['J.K.']);
     assert.deepEqual(sel.xpath('//a[@href=$href]/text()', { href: '/tag/deep/' }).getall(), ['deep']);
