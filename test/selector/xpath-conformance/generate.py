@@ -75,6 +75,12 @@ DOCS = {
         '<item><title>Third</title><link>https://example.com/3</link><dc:creator>Ann</dc:creator><price>10.5</price></item>'
         '</channel></rss>'
     ),
+    # Markup parse5 and lxml build different trees from (browsers agree with parse5).
+    "fragment": ("html", '<div id="f"><p>x</p><p>y</p></div>'),
+    "spaces": (
+        "html",
+        '<html>\n <head>\n  <title>t</title>\n </head>\n <body>\n  <p>a</p>\n  <p>b <i>c</i></p>\n </body>\n</html>\n',
+    ),
     "atom": (
         "xml",
         '<?xml version="1.0"?>\n<?xml-stylesheet href="style.xsl" type="text/xsl"?>'
@@ -230,6 +236,17 @@ add("atom",
     "//a:entry[2]/node()[last()]", "//a:*[@type]/text()", "count(//a:*)", "count(//*)", "//x:*/text()", "//*[@*]/@*",
     "id('e1')/a:title/text()", "//a:entry[1]/@*", "count(//a:entry[1]/namespace::*)", "/a:feed/a:id/text()",
     "name(/*/*[last()])", "string(/a:feed/a:entry[2])", "//a:updated/text()", "boolean(//title)",
+    )
+
+
+add("fragment",
+    "//p/text()", "/html/body/div/p[2]/text()", "count(//head)", "name(/html/*[1])", "count(/html/*)", "//div/@id",
+    "name(//div/..)", "count(//*)", "string(/html)",
+    )
+
+add("spaces",
+    "//p/text()", "//title/text()", "count(//text())", "count(/html/node())", "count(//body/node())", "//body/text()",
+    "normalize-space(//body)", "//p[2]//text()", "count(//p/following-sibling::node())", "string(//head)",
     )
 
 
