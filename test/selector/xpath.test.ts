@@ -4,6 +4,8 @@ import { Request } from '../../src/crawler/http/request.js';
 import { Response } from '../../src/crawler/http/response.js';
 import { Selector } from '../../src/selector/selector.js';
 import { SelectorList } from '../../src/selector/selector-list.js';
+import { parseHtml } from '../../src/selector/document.js';
+import { decodeTree, encodeTree } from '../../src/selector/tree-codec.js';
 import { XPathEvalError, XPathSyntaxError } from '../../src/selector/xpath/evaluate.js';
 
 const QUOTES = `<!DOCTYPE html><html><head><title>Quotes</title></head><body>
@@ -96,6 +98,16 @@ describe('Selector.xpath', { timeout: 30_000 }, () => {
     assert.deepEqual(deep.xpath('count(//b)').getall(), ['20000.0']);
     assert.deepEqual(deep.xpath('count(//text()/ancestor::*)').getall(), ['20002.0']);
     assert.equal(deep.xpath('string(/html/body)').get(), 'x');
+  });
+});
+
+describe('XPath on a page parsed on a parse thread', () => {
+  it('gives the same results as on a page parsed in place', () => {
+    const threaded = new Selector({ root: decodeTree(encodeTree(parseHtml(QUOTES))) });
+    const local = new Selector({ text: QUOTES });
+    for (const q of ['//div[has-class("quote")]/@data-n', 'body/div[2]//a/text()', 'count(//text())', '//li//text()', 'name(//*[last()])']) {
+      assert.deepEqual(threaded.xpath(q).getall(), local.xpath(q).getall(), q);
+    }
   });
 });
 
