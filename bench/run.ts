@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
   { name: 'crawl', file: 'crawl.ts', args: ['20000'], what: 'full crawl of a 20,000-product shop vs the raw fetch and parse limits (issue 2)' },
   { name: 'fetch', file: 'fetch.ts', args: ['5000', '64'], what: 'HttpDownloader vs raw undici' },
   { name: 'parse', file: 'parse.ts', args: [], what: 'parse5 + css-select extraction vs htmlparser2' },
+  { name: 'xpath', file: 'xpath.ts', args: [], what: 'XPath vs CSS extraction on the catalogue site (issue 15)' },
   { name: 'cli-help', file: 'cli-help.ts', args: [], what: '`tscrapy --help` start-up time (issue 3)' },
   { name: 'jobdir', file: 'jobdir.ts', args: [], what: 'disk frontier of 1,000,000 requests; crawl with and without JOBDIR (issue 4)' },
   { name: 'bundle', file: 'bundle.ts', args: [], what: 'deploy bundle build time (issue 6)' },

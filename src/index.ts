@@ -97,7 +97,8 @@ export {
   DownloadFailedError,
   RequestNotSentError,
 } from './crawler/downloader/index.js';
-export { Selector, type SelectorInit } from './selector/selector.js';
+export { Selector, type SelectorInit, type XPathOptions } from './selector/selector.js';
+export { XPathSyntaxError, XPathEvalError, type XPathVariable } from './selector/xpath/evaluate.js';
 export { SelectorList } from './selector/selector-list.js';
 export type { ReOptions } from './selector/regex.js';
 export type { DocumentType } from './selector/document.js';

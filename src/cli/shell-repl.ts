@@ -19,7 +19,7 @@ export function targetUrl(target: string): string {
 }
 
 const HELP = `[s] Available tscrapy objects:
-[s]   response        the current Response: response.css('h1::text').get(), response.xpath(...), response.json()
+[s]   response        the current Response: response.css('h1::text').get(), response.xpath('//h1/text()').get(), response.json()
 [s]   request         the Request that got it
 [s]   spider          the spider
 [s]   settings        the crawl's settings: settings.get('USER_AGENT')

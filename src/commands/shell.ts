@@ -5,7 +5,7 @@ export default class Shell extends BaseCommand<typeof Shell> {
   static override summary = 'Open a Node REPL with a downloaded page, for trying selectors interactively.';
   static override description = `Downloads URL (or reads FILE, a local HTML file) with the project's settings when run inside a
 project, then starts a REPL with these in scope:
-  response        the Response (response.css('title::text').get(), response.xpath... , response.json())
+  response        the Response (response.css('title::text').get(), response.xpath('//title/text()').get(), response.json())
   request         the Request that was sent
   spider          the spider (--spider NAME, else a default spider)
   fetch(url)      download another page (or a Request) and make it the current response: await fetch('https://…')

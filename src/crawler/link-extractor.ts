@@ -1,5 +1,6 @@
 import type { AnyNode, Element } from 'domhandler';
 import { textContent, walkElements } from '../selector/document.js';
+import { checkXPath } from '../selector/xpath/evaluate.js';
 import { InvalidArgumentError } from './errors.js';
 import { canonicalizeUrl } from './fingerprint.js';
 import type { Response } from './http/response.js';
@@ -29,6 +30,8 @@ export interface LinkExtractorOptions {
   denyDomains?: string | readonly string[];
   /** Look for links only inside elements matching these CSS queries. */
   restrictCss?: string | readonly string[];
+  /** Look for links only inside elements matching these XPath queries (with `restrictCss`: inside either). */
+  restrictXpaths?: string | readonly string[];
   /** Keep only links whose text matches one of these. */
   restrictText?: Patterns;
   /** Tags to take links from. @default ['a', 'area'] */
@@ -71,6 +74,7 @@ const VALID_SCHEMES = new Set(['http:', 'https:', 'file:', 'ftp:']);
  *
  * ```ts
  * const le = new LinkExtractor({ allow: /\/product\//, restrictCss: '#main' });
+ * const menu = new LinkExtractor({ restrictXpaths: '//nav[@id="menu"]' });
  * for (const link of le.extractLinks(response)) yield response.follow(link.url);
  * ```
  */
@@ -80,6 +84,7 @@ export class LinkExtractor {
   readonly #allowDomains: string[];
   readonly #denyDomains: string[];
   readonly #restrictCss: string[];
+  readonly #restrictXpaths: string[];
   readonly #restrictText: RegExp[];
   readonly #tags: Set<string>;
   readonly #attrs: string[];
@@ -96,6 +101,9 @@ export class LinkExtractor {
     this.#allowDomains = toList(options.allowDomains).map((d) => d.toLowerCase());
     this.#denyDomains = toList(options.denyDomains).map((d) => d.toLowerCase());
     this.#restrictCss = toList(options.restrictCss);
+    this.#restrictXpaths = toList(options.restrictXpaths);
+    // A typo in a query fails here, when the spider is built, not on the first page.
+    for (const q of this.#restrictXpaths) checkXPath(q);
     this.#tags = new Set(toList(options.tags ?? ['a', 'area']).map((t) => t.toLowerCase()));
     this.#attrs = toList(options.attrs ?? ['href']).map((a) => a.toLowerCase());
     this.#canonicalize = options.canonicalize ?? false;
@@ -115,8 +123,12 @@ export class LinkExtractor {
     if (!response.isText) return [];
     const selector = response.selector;
     const base = response.baseUrl;
-    const roots: AnyNode[] = this.#restrictCss.length
-      ? this.#restrictCss.flatMap((q) => selector.css(q).filter((s) => !s.isString).map((s) => s.root as AnyNode))
+    // Scrapy looks in the XPath regions first, then in the CSS ones.
+    const restricted = this.#restrictXpaths.length || this.#restrictCss.length;
+    const roots: AnyNode[] = restricted
+      ? [...this.#restrictXpaths.map((q) => selector.xpath(q)), ...this.#restrictCss.map((q) => selector.css(q))].flatMap((list) =>
+          list.filter((s) => !s.isString).map((s) => s.root as AnyNode),
+        )
       : [selector.root as AnyNode];
     const links: Link[] = [];
     const seen = this.#unique ? new Set<string>() : null;

@@ -68,6 +68,11 @@ export class DocumentIndex {
     return [i, this.end[i]!];
   }
 
+  /** The document-order index of an element (undefined: not indexed, e.g. inside a `<template>`). */
+  positionOf(el: AnyNode): number | undefined {
+    return this.#position.get(el);
+  }
+
   /** The sorted element indices of a bucket (shared array: do not modify). */
   bucket(key: BucketKey): readonly number[] {
     if (key.kind === 'tag') return this.#byTag.get(this.#lowerCaseNames ? key.value.toLowerCase() : key.value) ?? EMPTY;
@@ -94,10 +99,9 @@ export class DocumentIndex {
 
   /**
    * Elements in [from, to) that `match` accepts, drawn from the union of `keys`' buckets (or
-   * from every element when `keys` is null), in document order.
+   * from every element when `keys` is null), in document order, pushed onto `out`.
    */
-  select(match: (el: Element) => boolean, from: number, to: number, keys: readonly BucketKey[] | null): Element[] {
-    const out: Element[] = [];
+  select<T = Element>(match: (el: Element) => boolean, from: number, to: number, keys: readonly BucketKey[] | null, out: (Element | T)[] = []): (Element | T)[] {
     const els = this.elements;
     if (keys === null) {
       for (let i = from; i < to; i++) if (match(els[i]!)) out.push(els[i]!);

@@ -1,6 +1,7 @@
 import { _compileUnsafe, type Options as CssSelectOptions } from 'css-select';
+import * as DomUtils from 'domutils';
 import { parse as parseCss, SelectorType, type Selector as CssToken } from 'css-what';
-import type { AnyNode, Element } from 'domhandler';
+import { isTag, type AnyNode, type Element } from 'domhandler';
 import { InvalidArgumentError } from '../crawler/errors.js';
 import type { BucketKey, DocumentIndex } from './doc-index.js';
 
@@ -31,8 +32,21 @@ export interface QueryPlan {
 
 type CompiledMatch = ReturnType<typeof _compileUnsafe<AnyNode, Element>>;
 
-const HTML_OPTIONS: CssSelectOptions<AnyNode, Element> = { xmlMode: false };
-const XML_OPTIONS: CssSelectOptions<AnyNode, Element> = { xmlMode: true };
+/**
+ * The element a sub-selector's query is scoped to: css-select sees it as having no parent, so
+ * `div.outer span` on a quote cannot match through ancestors outside the quote, and `:scope`
+ * (which css-select reads as `:root` when compiled without a context) is the quote itself —
+ * what parsel's `descendant-or-self::` translation gives. Set only while a query runs.
+ */
+let boundary: AnyNode | null = null;
+const boundedAdapter: NonNullable<CssSelectOptions<AnyNode, Element>['adapter']> = {
+  ...DomUtils,
+  isTag,
+  getParent: (el: AnyNode) => (el === boundary ? null : DomUtils.getParent(el)),
+};
+
+const HTML_OPTIONS: CssSelectOptions<AnyNode, Element> = { xmlMode: false, adapter: boundedAdapter };
+const XML_OPTIONS: CssSelectOptions<AnyNode, Element> = { xmlMode: true, adapter: boundedAdapter };
 
 /** Compiled plans per query string; bounded because queries may be built from data. */
 const CACHE_LIMIT = 1024;
@@ -65,7 +79,12 @@ export function matchPart(part: QueryPart, context: AnyNode, isDocument: boolean
   if (part.match === null) return [context];
   const range = index.rangeOf(context, isDocument);
   if (range === null) return [];
-  return index.select(part.match, range[0], range[1], part.keys);
+  boundary = isDocument ? null : context;
+  try {
+    return index.select(part.match, range[0], range[1], part.keys);
+  } finally {
+    boundary = null;
+  }
 }
 
 function invalid(query: string, why: string): InvalidArgumentError {
@@ -83,6 +102,12 @@ function buildPlan(query: string, xml: boolean): QueryPlan {
     throw invalid(query, (e as Error).message);
   }
   if (groups.length === 0 || groups.some((g) => g.length === 0)) throw invalid(query, 'it is empty');
+  for (const g of groups) {
+    // css-select would read `> span` as `:scope > span`; parsel rejects it, and so do we, saying what works.
+    if (COMBINATORS.has(g[0]!.type)) {
+      throw invalid(query, 'a selector cannot start with a combinator; to select among this element\'s children write ":scope > …"');
+    }
+  }
 
   const specs = groups.map((tokens) => splitPseudoElement(query, tokens, xml));
   const options = cssOptions(xml);

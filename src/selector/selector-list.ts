@@ -1,5 +1,6 @@
 import type { ReOptions } from './regex.js';
-import type { Selector } from './selector.js';
+import type { Selector, XPathOptions } from './selector.js';
+import type { XPathVariable } from './xpath/values.js';
 
 /**
  * The result of a query: an array of Selectors with parsel's list methods. `map`, `filter`
@@ -32,6 +33,17 @@ export class SelectorList extends Array<Selector> {
     return out;
   }
 
+  /** Runs an XPath query on every selector and concatenates the results (see `Selector.xpath`). */
+  xpath(query: string, variables?: Record<string, XPathVariable>, options?: XPathOptions): SelectorList {
+    if (this.length === 1) return this[0]!.xpath(query, variables, options);
+    const out = new SelectorList();
+    for (let i = 0; i < this.length; i++) {
+      const r = this[i]!.xpath(query, variables, options);
+      for (let k = 0; k < r.length; k++) out.push(r[k]!);
+    }
+    return out;
+  }
+
   /** `get()` of the first selector, or `defaultValue` when the list is empty. */
   get(): string | undefined;
   get(defaultValue: string): string;
@@ -44,6 +56,18 @@ export class SelectorList extends Array<Selector> {
     const out = new Array<string>(this.length);
     for (let i = 0; i < this.length; i++) out[i] = this[i]!.get();
     return out;
+  }
+
+  /** parsel's old name for `get()`. */
+  extractFirst(): string | undefined;
+  extractFirst(defaultValue: string): string;
+  extractFirst(defaultValue?: string): string | undefined {
+    return this.length ? this[0]!.get() : defaultValue;
+  }
+
+  /** parsel's old name for `getall()`. */
+  extract(): string[] {
+    return this.getall();
   }
 
   /** `re()` of every selector, concatenated. */

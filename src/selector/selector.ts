@@ -1,4 +1,4 @@
-import type { AnyNode, Document, Element } from 'domhandler';
+import { Element, type AnyNode, type Document } from 'domhandler';
 import { InvalidArgumentError } from '../crawler/errors.js';
 import {
   attrOf,
@@ -15,6 +15,8 @@ import { DocumentIndex } from './doc-index.js';
 import { compileQuery, matchPart, type QueryPart } from './query.js';
 import { extractRegex, type ReOptions } from './regex.js';
 import { SelectorList } from './selector-list.js';
+import { DEFAULT_NAMESPACES, evaluateXPath, nodeResultText, scalarText, XPathDocument, type XPathVariable } from './xpath/evaluate.js';
+import { removeNamespaces } from './xpath/remove-namespaces.js';
 
 /** How to build a root Selector: from markup text (parsed lazily, once) or an already parsed node. */
 export interface SelectorInit {
@@ -26,6 +28,8 @@ export interface SelectorInit {
   type?: DocumentType;
   /** The document's URL, for resolving relative links. */
   baseUrl?: string;
+  /** XPath prefixes to bind, on top of parsel's `re` and `set`. */
+  namespaces?: Record<string, string>;
 }
 
 /** What one parsed document shares with all the Selectors made from it. */
@@ -36,6 +40,7 @@ class DocumentState {
   #text: string | undefined;
   #root: AnyNode | undefined;
   #index: DocumentIndex | undefined;
+  #xpath: XPathDocument | undefined;
 
   constructor(type: DocumentType, baseUrl: string | undefined, text: string | undefined, root: AnyNode | undefined) {
     this.type = type;
@@ -66,9 +71,66 @@ class DocumentState {
     }
     return this.#index;
   }
+
+  /** What XPath needs beyond the tree (names, namespaces, document order), built on the first XPath query. */
+  get xpath(): XPathDocument {
+    return (this.#xpath ??= new XPathDocument(this.xml, () => this.index));
+  }
+
+  /** Forgets what was derived from element and attribute names, after they were changed in place. */
+  namesChanged(): void {
+    this.#index = undefined;
+    this.#xpath = undefined;
+  }
+}
+
+/** Options for `xpath()` beyond variables. */
+export interface XPathOptions {
+  /** Prefixes for this query only, on top of the selector's (`registerNamespace`). */
+  namespaces?: Record<string, string>;
 }
 
 const EMPTY_ATTRIB: Readonly<Record<string, string>> = Object.freeze({});
+/** An empty document to check a query against (for string results), made on first use. */
+let emptyDocument: { root: Document; xpath: XPathDocument } | undefined;
+function emptyXPathDocument(): { root: Document; xpath: XPathDocument } {
+  if (emptyDocument === undefined) {
+    const root = parseXml('');
+    emptyDocument = { root, xpath: new XPathDocument(true, () => new DocumentIndex(root, true)) };
+  }
+  return emptyDocument;
+}
+
+/** The first element child of a document (lxml's root), or null for a document with none. */
+function documentElement(doc: AnyNode): AnyNode | null {
+  for (const c of (doc as Document).children) if (c.type === 'tag' || c.type === 'script' || c.type === 'style') return c;
+  return null;
+}
+
+/**
+ * An XML element as lxml serializes it: carrying the `xmlns` declarations of its ancestors, so
+ * that its markup stands alone. Returns `el` itself when nothing is inherited.
+ */
+function withNamespacesInScope(el: Element): Element {
+  let inherited: Record<string, string> | null = null;
+  for (let p = el.parent; p !== null && p.type === 'tag'; p = p.parent) {
+    for (const [name, value] of Object.entries((p as Element).attribs)) {
+      if ((name === 'xmlns' || name.startsWith('xmlns:')) && el.attribs[name] === undefined && !(inherited && name in inherited)) {
+        (inherited ??= {})[name] = value;
+      }
+    }
+  }
+  return inherited === null ? el : new Element(el.name, { ...inherited, ...el.attribs }, el.children);
+}
+
+function checkNamespaces(ns: Record<string, string>): Record<string, string> {
+  if (typeof ns !== 'object' || ns === null) throw new InvalidArgumentError(`XPath namespaces must be an object of prefix → URI, got ${ns === null ? 'null' : typeof ns}`);
+  for (const [prefix, uri] of Object.entries(ns)) {
+    if (!/^[A-Za-z_][\w.-]*$/.test(prefix)) throw new InvalidArgumentError(`Invalid XPath namespace prefix ${JSON.stringify(prefix)}: use a name like "atom"`);
+    if (typeof uri !== 'string') throw new InvalidArgumentError(`The namespace URI for prefix "${prefix}" must be a string, got ${typeof uri}`);
+  }
+  return ns;
+}
 
 /**
  * A node of a parsed HTML/XML document, or a string extracted from one (`::text`,
@@ -86,15 +148,24 @@ export class Selector {
   #node: AnyNode | null;
   /** The string, for `::text` / `::attr()` results; null for nodes. */
   readonly #value: string | null;
+  /** XPath prefixes (shared with the selector this one came from until `registerNamespace` copies them). */
+  #namespaces: Readonly<Record<string, string>> = DEFAULT_NAMESPACES;
 
   constructor(init: SelectorInit);
   /** @internal Results share their document; no option parsing per result. */
-  constructor(init: null, doc: DocumentState, node: AnyNode | null, value: string | null);
-  constructor(init: SelectorInit | null, doc?: DocumentState, node?: AnyNode | null, value?: string | null) {
+  constructor(init: null, doc: DocumentState, node: AnyNode | null, value: string | null, namespaces?: Readonly<Record<string, string>>);
+  constructor(
+    init: SelectorInit | null,
+    doc?: DocumentState,
+    node?: AnyNode | null,
+    value?: string | null,
+    namespaces?: Readonly<Record<string, string>>,
+  ) {
     if (init === null) {
       this.#doc = doc!;
       this.#node = node ?? null;
       this.#value = value ?? null;
+      if (namespaces !== undefined) this.#namespaces = namespaces;
       return;
     }
     const type = init.type ?? 'html';
@@ -110,11 +181,17 @@ export class Selector {
     this.#doc = new DocumentState(type, init.baseUrl, init.text, init.root);
     this.#node = init.root ?? null;
     this.#value = null;
+    if (init.namespaces !== undefined) this.#namespaces = { ...DEFAULT_NAMESPACES, ...checkNamespaces(init.namespaces) };
   }
 
   /** 'html' or 'xml'. */
   get type(): DocumentType {
     return this.#doc.type;
+  }
+
+  /** The XPath prefixes this selector knows: parsel's defaults (`re`, `set`) and those registered. */
+  get namespaces(): Readonly<Record<string, string>> {
+    return this.#namespaces;
   }
 
   /** The URL the document came from, when known. */
@@ -158,12 +235,72 @@ export class Selector {
     return mergeInDocumentOrder(entries, out);
   }
 
+  /**
+   * Selects with an XPath 1.0 query, over the same parsed tree as `css()`. The context node is
+   * this element (for a document: its root element, as in parsel); `//` starts from the
+   * document, `.//` from this element. Elements stay selectors; text and attribute nodes,
+   * strings, numbers (`'3.0'`) and booleans (`'1'`/`'0'`) become string results, as in parsel.
+   * Functions: XPath 1.0's, parsel's `has-class()`, EXSLT `re:test`/`re:match`/`re:replace`
+   * and `set:*`.
+   *
+   * ```ts
+   * sel.xpath('//a[@id=$id]/@href', { id: 'next' }).get();
+   * sel.xpath('//div[has-class("quote")]//span[re:test(., "^by ", "i")]/text()').getall();
+   * ```
+   * @throws XPathSyntaxError when the query is malformed; XPathEvalError when it names an
+   * unknown function, prefix or variable.
+   */
+  xpath(query: string, variables?: Record<string, XPathVariable>, options?: XPathOptions): SelectorList {
+    const out = new SelectorList();
+    const ns = this.#namespaces;
+    const namespaces = options?.namespaces === undefined ? ns : { ...ns, ...checkNamespaces(options.namespaces) };
+    let context: AnyNode | null = this.#value === null ? this.#nodeOrRoot() : null;
+    // parsel's root selector is the root element, so `xpath('body')` works on a page.
+    if (context !== null && context.type === 'root' && context.parent === null) context = documentElement(context);
+    if (context === null) {
+      // Still reject a malformed query, as for a node: a typo must not pass silently on strings.
+      const empty = emptyXPathDocument();
+      evaluateXPath(query, empty.root, empty.xpath, variables, namespaces);
+      return out;
+    }
+    const doc = this.#doc;
+    const value = evaluateXPath(query, context, doc.xpath, variables, namespaces);
+    if (!Array.isArray(value)) {
+      out.push(new Selector(null, doc, null, scalarText(value), ns));
+      return out;
+    }
+    for (let i = 0; i < value.length; i++) {
+      const n = value[i]!;
+      const text = nodeResultText(n);
+      if (text !== null) out.push(new Selector(null, doc, null, text, ns));
+      // lxml never returns the document node itself (`/`, `..` from the root element).
+      else if ((n as AnyNode).type !== 'root') out.push(new Selector(null, doc, n as AnyNode, null, ns));
+    }
+    return out;
+  }
+
+  /** Binds an XPath prefix for this selector's later `xpath()` calls (and the selectors they return). */
+  registerNamespace(prefix: string, uri: string): void {
+    this.#namespaces = { ...this.#namespaces, ...checkNamespaces({ [prefix]: uri }) };
+  }
+
+  /**
+   * Takes the namespaces off every element and attribute name under this selector (XML
+   * documents), so that `//item` matches `<item xmlns="…">`, as parsel's `remove_namespaces()`.
+   * The tree is changed in place: selectors sharing it see the plain names too.
+   */
+  removeNamespaces(): void {
+    if (this.#value !== null || !this.#doc.xml) return;
+    removeNamespaces(this.#nodeOrRoot());
+    this.#doc.namesChanged();
+  }
+
   /** Runs one query part; `owners` (when given) receives the node each result came from. */
   #runPart(part: QueryPart, context: AnyNode, isDocument: boolean, out: SelectorList, owners: AnyNode[] | null): SelectorList {
     const doc = this.#doc;
     const matched = matchPart(part, context, isDocument, doc.index);
     if (part.extract === 'element') {
-      for (let i = 0; i < matched.length; i++) out.push(new Selector(null, doc, matched[i]!, null));
+      for (let i = 0; i < matched.length; i++) out.push(new Selector(null, doc, matched[i]!, null, this.#namespaces));
       if (owners) owners.push(...matched);
       return out;
     }
@@ -182,7 +319,7 @@ export class Selector {
       }
       if (owners) for (let k = before; k < values.length; k++) owners.push(n);
     }
-    for (let i = 0; i < values.length; i++) out.push(new Selector(null, doc, null, values[i]!));
+    for (let i = 0; i < values.length; i++) out.push(new Selector(null, doc, null, values[i]!, this.#namespaces));
     return out;
   }
 
@@ -193,8 +330,15 @@ export class Selector {
   get(): string {
     if (this.#value !== null) return this.#value;
     const node = this.#nodeOrRoot();
-    if (node.type === 'text' || node.type === 'comment') return node.data;
+    if (node.type === 'text') return node.data;
+    if (node.type === 'directive' && node.data.startsWith('?')) return node.data.endsWith('?') ? `<${node.data}>` : `<${node.data}?>`;
+    if (this.#doc.xml && node.type === 'tag') return serialize(withNamespacesInScope(node), 'xml');
     return serialize(node, this.#doc.type);
+  }
+
+  /** parsel's old name for `get()`. */
+  extract(): string {
+    return this.get();
   }
 
   /** `[this.get()]`, for symmetry with SelectorList. */

@@ -1,4 +1,4 @@
-import type { AnyNode, Element } from 'domhandler';
+import { Document, type AnyNode, type Element } from 'domhandler';
 import { InvalidArgumentError, TscrapyError } from '../crawler/errors.js';
 import type { CallbackResult } from '../crawler/http/request.js';
 import type { Response } from '../crawler/http/response.js';
@@ -7,7 +7,11 @@ import { parseXml, walkElements } from '../selector/document.js';
 import { Selector } from '../selector/selector.js';
 import { iterateOutput, type SpiderOutput } from './output.js';
 
-/** How an XMLFeedSpider reads the feed: as XML ('iternodes' and 'xml', the same here) or as HTML. */
+/**
+ * How an XMLFeedSpider reads the feed, as in Scrapy: 'iternodes' gives each `itertag` element
+ * as a document of its own; 'xml' and 'html' parse the whole body (as XML or HTML) and select
+ * `//itertag` with XPath.
+ */
 export type FeedIterator = 'iternodes' | 'xml' | 'html';
 
 /**
@@ -16,9 +20,11 @@ export type FeedIterator = 'iternodes' | 'xml' | 'html';
  * requests) goes through `processResults`.
  *
  * `itertag` is an element name (`item`, `entry`) or, with a prefix, a namespaced one
- * (`g:item`): a prefix listed in `namespaces` matches by namespace URI, whatever prefix the
- * feed itself uses. With `iterator = 'html'`, `itertag` is a CSS query on the HTML-parsed body.
- * In `parseNode`, namespaced children are selected with an escaped colon: `node.css('g\\:price::text')`.
+ * (`g:item`): with 'iternodes', a prefix listed in `namespaces` matches by namespace URI,
+ * whatever prefix the feed itself uses; with 'xml' and 'html' it is an XPath step after `//`
+ * (`div[@class="card"]`). Each node's selector has the `namespaces` prefixes registered, so
+ * `node.xpath('g:price/text()')` works; with 'iternodes' the node is a document of its own, so
+ * `node.xpath('//title')` stays inside it, as in Scrapy.
  *
  * ```ts
  * class News extends XMLFeedSpider {
@@ -26,7 +32,7 @@ export type FeedIterator = 'iternodes' | 'xml' | 'html';
  *   startUrls = ['https://news.example/rss.xml'];
  *   itertag = 'item';
  *   parseNode(response: Response, node: Selector) {
- *     return { title: node.css('title::text').get(), link: node.css('link::text').get() };
+ *     return { title: node.xpath('title/text()').get(), link: node.css('link::text').get() };
  *   }
  * }
  * ```
@@ -69,19 +75,28 @@ export class XMLFeedSpider extends Spider {
 
   /** The nodes of the feed, as Selectors, in document order. */
   protected feedNodes(response: Response): Selector[] {
-    if (this.iterator === 'html') {
-      return [...new Selector({ text: response.text, type: 'html', baseUrl: response.url }).css(this.itertag)];
+    const namespaces = Object.fromEntries(this.namespaces);
+    if (this.iterator === 'html' || this.iterator === 'xml') {
+      const tag = this.itertag;
+      if (this.iterator === 'html' && CSS_LOOKING.test(tag)) {
+        throw new InvalidArgumentError(
+          `${this.constructor.name}.itertag ${JSON.stringify(tag)} looks like CSS; itertag is an element name or an XPath step, ` +
+            `as in Scrapy (e.g. 'div[@class="card"]' or 'div[has-class("card")]')`,
+        );
+      }
+      const sel = new Selector({ text: response.text, type: this.iterator, baseUrl: response.url, namespaces });
+      return [...sel.xpath(`//${tag}`)].filter((s) => !s.isString);
     }
-    if (this.iterator !== 'iternodes' && this.iterator !== 'xml') {
+    if (this.iterator !== 'iternodes') {
       throw new InvalidArgumentError(`${this.constructor.name}.iterator must be 'iternodes', 'xml' or 'html', got ${JSON.stringify(this.iterator)}`);
     }
     const doc = parseXml(response.text);
     const match = this.#matcher();
-    const out: Selector[] = [];
+    const matched: Element[] = [];
     walkElements(doc, (el) => {
-      if (match(el)) out.push(new Selector({ root: el, type: 'xml', baseUrl: response.url }));
+      if (match(el)) matched.push(el);
     });
-    return out;
+    return matched.map((el) => new Selector({ root: standalone(el), type: 'xml', baseUrl: response.url, namespaces }));
   }
 
   /** A test for `itertag`: by namespace URI when its prefix is declared in `namespaces`, else by name. */
@@ -95,6 +110,25 @@ export class XMLFeedSpider extends Spider {
     if (uri === undefined) return (el) => el.name === tag;
     return (el) => localName(el.name) === local && namespaceUri(el) === uri;
   }
+}
+
+/** `div.card`, `div#id`, `ul > li`, `a b`: CSS, which the html iterator's XPath would match nothing with. */
+const CSS_LOOKING = /^[A-Za-z][\w-]*[.#]|[>~+]|^[A-Za-z][\w-]*\s+[A-Za-z]/;
+
+/**
+ * A copy of `el` as the root element of a document of its own, carrying the namespace
+ * declarations in scope, as Scrapy's `xmliter` gives each node.
+ */
+function standalone(el: Element): Element {
+  const copy = el.cloneNode(true);
+  for (let p = el.parent; p !== null && p.type === 'tag'; p = p.parent) {
+    for (const [name, value] of Object.entries((p as Element).attribs)) {
+      if ((name === 'xmlns' || name.startsWith('xmlns:')) && copy.attribs[name] === undefined) copy.attribs[name] = value;
+    }
+  }
+  const doc = new Document([copy]);
+  copy.parent = doc;
+  return copy;
 }
 
 function localName(name: string): string {

@@ -53,6 +53,7 @@ describe('tscrapy fetch, shell and bench', { timeout: 120_000 }, () => {
     const input = [
       'response.status',
       "response.css('title::text').get()",
+      "response.xpath('//title/text()').get() + '|' + response.css('title').xpath('string()').get()",
       `await fetch('${site.url('/html?title=Second')}')`,
       "response.css('title::text').get()",
       'request.url',
@@ -65,6 +66,7 @@ describe('tscrapy fetch, shell and bench', { timeout: 120_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\[s\] response: <200 .*title=First>/);
     assert.match(r.stdout, /'First'/);
+    assert.match(r.stdout, /'First\|First'/, 'response.xpath works in the shell, as its banner says');
     assert.match(r.stdout, /<200 .*title=Second>/);
     assert.match(r.stdout, /'Second'/);
     assert.match(r.stdout, /'string:default'/);

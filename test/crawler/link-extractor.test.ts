@@ -66,6 +66,19 @@ describe('LinkExtractor', () => {
     assert.deepEqual(urls(new LinkExtractor({ restrictCss: ['a[rel~=nofollow]', '#nothing'] })), ['https://shop.test/product/2#reviews']);
   });
 
+  it('restrictXpaths limits where links are looked for, XPath regions before CSS ones (Scrapy)', () => {
+    assert.deepEqual(urls(new LinkExtractor({ restrictXpaths: '//nav[@id="menu"]' })), ['https://shop.test/', 'https://shop.test/category/shoes?b=2&a=1']);
+    assert.deepEqual(urls(new LinkExtractor({ restrictXpaths: ['//a[contains(@rel, "nofollow")]', '//nothing', '//a/@href'] })), [
+      'https://shop.test/product/2#reviews',
+    ]);
+    assert.deepEqual(urls(new LinkExtractor({ restrictCss: '#menu', restrictXpaths: '//div[@id="main"]/a[1]' })), [
+      'https://shop.test/product/1',
+      'https://shop.test/',
+      'https://shop.test/category/shoes?b=2&a=1',
+    ]);
+    assert.throws(() => new LinkExtractor({ restrictXpaths: '//div[' }), (e: unknown) => e instanceof InvalidArgumentError && /Invalid XPath "\/\/div\["/.test(e.message));
+  });
+
   it('tags and attrs choose the link sources', () => {
     assert.deepEqual(urls(new LinkExtractor({ tags: 'img', attrs: ['src', 'data-src'], denyExtensions: [] })), [
       'https://shop.test/img/a.png',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { crawl } from '../../src/crawler/crawl.js';
 import { Request } from '../../src/crawler/http/request.js';
-import type { Response } from '../../src/crawler/http/response.js';
+import { Response as ResponseClass, type Response } from '../../src/crawler/http/response.js';
 import { MemorySink } from '../../src/crawler/logger.js';
 import type { Selector } from '../../src/selector/selector.js';
 import { parseCsv } from '../../src/spiders/csv.js';
@@ -52,7 +52,56 @@ describe('XMLFeedSpider', { timeout: 30_000 }, () => {
     ]);
   });
 
-  it('matches a prefixed itertag by namespace URI, and itertag as CSS with the html iterator; processResults sees the output', async () => {
+  it("gives each node as a document of its own with the spider's prefixes registered, for XPath as in Scrapy", async () => {
+    const origin = site.origin;
+    class Rss extends XMLFeedSpider {
+      override name = 'rss-xpath';
+      override startUrls = [`${origin}/feed.xml`];
+      override namespaces = [['g', 'http://base.google.com/ns/1.0']] as const;
+      override parseNode(_response: Response, node: Selector) {
+        return {
+          title: node.xpath('title/text()').get(),
+          price: node.xpath('g:price/text()').get(),
+          titles: node.xpath('//title/text()').getall(),
+          root: node.xpath('name(/*)').get(),
+        };
+      }
+    }
+    const { items } = await crawl(Rss, { settings: QUIET, logSink: new MemorySink() });
+    assert.deepEqual(items, [
+      { title: 'Kettle', price: '20.00 EUR', titles: ['Kettle'], root: 'item' },
+      { title: 'Toaster & grill', price: '35.50 EUR', titles: ['Toaster & grill'], root: 'item' },
+    ]);
+  });
+
+  it("with iterator 'xml', itertag is an XPath step after // on the whole feed, prefixes from namespaces", async () => {
+    const origin = site.origin;
+    class Xml extends XMLFeedSpider {
+      override name = 'xml-iter';
+      override startUrls = [`${origin}/products.xml`];
+      override iterator: FeedIterator = 'xml';
+      override itertag = 'p:product[p:name != "B"]';
+      override namespaces = [['p', 'http://example.com/products']] as const;
+      override parseNode(_response: Response, node: Selector) {
+        return { name: node.xpath('p:name/text()').get(), feedNames: node.xpath('count(//name)').get() };
+      }
+    }
+    const { items } = await crawl(Xml, { settings: QUIET, logSink: new MemorySink() });
+    assert.deepEqual(items, [{ name: 'A', feedNames: '1.0' }]);
+  });
+
+  it("with iterator 'html', a CSS-looking itertag is an error that shows the XPath form", () => {
+    class Html extends XMLFeedSpider {
+      override name = 'html-css';
+      override iterator: FeedIterator = 'html';
+      override itertag = 'div.card';
+    }
+    const url = `${site.origin}/list.html`;
+    const response = new ResponseClass({ url, body: Buffer.from('<div class="card"></div>'), headers: { 'content-type': 'text/html' }, request: new Request(url) });
+    assert.throws(() => new Html().parse(response), /itertag "div\.card" looks like CSS.*div\[@class="card"\]/);
+  });
+
+  it('matches a prefixed itertag by namespace URI, and itertag as XPath with the html iterator; processResults sees the output', async () => {
     const origin = site.origin;
     class Ns extends XMLFeedSpider {
       override name = 'ns';
@@ -73,7 +122,7 @@ describe('XMLFeedSpider', { timeout: 30_000 }, () => {
       override name = 'html';
       override startUrls = [`${origin}/list.html`];
       override iterator: FeedIterator = 'html';
-      override itertag = 'div.card';
+      override itertag = 'div[@class="card"]';
       override *parseNode(response: Response, node: Selector) {
         const n = node.css('b::text').get();
         yield { n };

@@ -6,7 +6,7 @@ import { Headers } from './headers.js';
 import { Request, type RequestOptions } from './request.js';
 
 /** What `Response.followAll()` accepts. */
-export type FollowAllInput = Iterable<string | Selector> | SelectorList | { css: string };
+export type FollowAllInput = Iterable<string | Selector> | SelectorList | { css: string } | { xpath: string };
 
 /** Schemes a link on a web page may lead to; anything else (javascript:, mailto:, tel:, data:) is skipped. */
 const WEB_SCHEMES = new Set(['http:', 'https:']);

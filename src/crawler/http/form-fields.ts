@@ -3,11 +3,12 @@ import { textContent, walkElements } from '../../selector/document.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Response } from './response.js';
 
-/** How `FormRequest.fromResponse` picks the form, in Scrapy's order: name, id, css, number. */
+/** How `FormRequest.fromResponse` picks the form, in Scrapy's order: name, id, css (else xpath), number. */
 export interface FormPick {
   formName?: string | undefined;
   formId?: string | undefined;
   formCss?: string | undefined;
+  formXpath?: string | undefined;
   formNumber?: number | undefined;
 }
 
@@ -24,13 +25,15 @@ export function findForm(response: Response, pick: FormPick): Element {
     const f = byAttr('id', pick.formId);
     if (f) return f.root as Element;
   }
-  if (pick.formCss !== undefined) {
-    const first = response.css(pick.formCss)[0];
+  if (pick.formCss !== undefined || pick.formXpath !== undefined) {
+    const byCss = pick.formCss !== undefined;
+    const query = byCss ? pick.formCss! : pick.formXpath!;
+    const first = (byCss ? response.css(query) : response.xpath(query)).find((s) => !s.isString);
     // The match may be a field inside the form: walk up to it.
     for (let el = first ? (first.root as Element) : null; el; el = el.parent as Element | null) {
       if (el.type === 'tag' && el.name === 'form') return el;
     }
-    throw new InvalidArgumentError(`No <form> element found with CSS ${JSON.stringify(pick.formCss)} in ${response.url}`);
+    throw new InvalidArgumentError(`No <form> element found with ${byCss ? 'CSS' : 'XPath'} ${JSON.stringify(query)} in ${response.url}`);
   }
   const n = pick.formNumber ?? 0;
   const f = forms[n];

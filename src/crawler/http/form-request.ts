@@ -19,8 +19,10 @@ export interface FromResponseOptions extends FormRequestOptions {
   formName?: string;
   /** Use the form whose `id` attribute is this. */
   formId?: string;
-  /** Use the first form matching this CSS query (or containing the first match). */
+  /** Use the first form matching this CSS query (or containing the first match). Wins over `formXpath`, as in Scrapy. */
   formCss?: string;
+  /** Use the first form matching this XPath query (or containing the first match): Scrapy's `formxpath`. */
+  formXpath?: string;
   /** Use the n-th form (from 0) when the above do not pick one. @default 0 */
   formNumber?: number;
   /**
@@ -64,8 +66,8 @@ export class FormRequest extends Request {
    * @throws InvalidArgumentError when there is no such form or clickdata matches no control.
    */
   static fromResponse(response: Response, options: FromResponseOptions = {}): FormRequest {
-    const { formName, formId, formCss, formNumber, clickdata, dontClick, url, formdata, ...rest } = options;
-    const form = findForm(response, { formName, formId, formCss, formNumber });
+    const { formName, formId, formCss, formXpath, formNumber, clickdata, dontClick, url, formdata, ...rest } = options;
+    const form = findForm(response, { formName, formId, formCss, formXpath, formNumber });
     const overrides = formdata === undefined ? [] : formPairsKeepingNulls(formdata);
     const overridden = new Set(overrides.map(([k]) => k));
     const pairs: [string, string][] = collectFormFields(form).filter(([k]) => !overridden.has(k));

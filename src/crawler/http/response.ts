@@ -1,6 +1,7 @@
 import { decodeHTML } from 'entities';
 import type { ParsedPage } from '../../selector/parse-pool.js';
-import { Selector } from '../../selector/selector.js';
+import { Selector, type XPathOptions } from '../../selector/selector.js';
+import type { XPathVariable } from '../../selector/xpath/values.js';
 import { SelectorList } from '../../selector/selector-list.js';
 import { InvalidArgumentError, TscrapyError } from '../errors.js';
 import { decodeBody, detectEncoding, isTextBody, markupType, type EncodingSource } from './encoding.js';
@@ -201,6 +202,11 @@ export class Response {
     return this.selector.css(query);
   }
 
+  /** `this.selector.xpath(query, variables, options)`: XPath 1.0 over the same tree as `css()`. */
+  xpath(query: string, variables?: Record<string, XPathVariable>, options?: XPathOptions): SelectorList {
+    return this.selector.xpath(query, variables, options);
+  }
+
   /**
    * The URL relative links resolve against: the document's `<base href>` when it has one,
    * else the response URL. Uses the parsed tree when it exists, else a regex scan of the text
@@ -272,8 +278,8 @@ export class Response {
   }
 
   /**
-   * Requests for many links: URL strings, Selectors (as in `follow()`), a SelectorList, or
-   * `{ css: 'a.next' }` (anchors without href are passed over). Links that cannot be
+   * Requests for many links: URL strings, Selectors (as in `follow()`), a SelectorList,
+   * `{ css: 'a.next' }` or `{ xpath: '//a[@rel="next"]' }` (anchors without href are passed over). Links that cannot be
    * resolved or lead to `javascript:`, `mailto:`, `tel:`, `data:` are skipped and counted
    * in `invalidLinkCount`, never thrown. Each request gets its own copy of `meta`/`cbKwargs`.
    */
@@ -282,12 +288,14 @@ export class Response {
     if (input instanceof SelectorList) items = input;
     else if (typeof input === 'object' && input !== null && 'css' in input && typeof input.css === 'string') {
       items = this.css(input.css);
+    } else if (typeof input === 'object' && input !== null && 'xpath' in input && typeof input.xpath === 'string') {
+      items = this.xpath(input.xpath);
     } else if (typeof input === 'string') {
-      throw new InvalidArgumentError('followAll() takes a list of URLs, a SelectorList or { css }, got a string; use follow() for one URL');
+      throw new InvalidArgumentError('followAll() takes a list of URLs, a SelectorList, { css } or { xpath }, got a string; use follow() for one URL');
     } else if (input && typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
       items = input as Iterable<string | Selector>;
     } else {
-      throw new InvalidArgumentError('followAll() takes an iterable of URLs/Selectors, a SelectorList or { css: query }');
+      throw new InvalidArgumentError('followAll() takes an iterable of URLs/Selectors, a SelectorList, { css: query } or { xpath: query }');
     }
     const { requests, invalid } = buildFollowRequests(hrefsOf(items), this.baseUrl, pageProtocol(this.url), options);
     this.invalidLinkCount += invalid;

@@ -165,6 +165,17 @@ describe('FormRequest.fromResponse', () => {
     assert.equal(viaCss.url, 'https://shop.test/secure/do-login?x=1');
   });
 
+  it("formXpath (Scrapy's formxpath) picks the form of the first match, a field inside it too; formCss wins over it", () => {
+    const viaXpath = FormRequest.fromResponse(res, { formXpath: '//textarea[@name="bio"]', dontClick: true });
+    assert.equal(viaXpath.url, 'https://shop.test/secure/do-login?x=1');
+    const third = FormRequest.fromResponse(res, { formXpath: '(//form)[3]' });
+    assert.equal(third.url, 'https://shop.test/secure/?a=1');
+    const both = FormRequest.fromResponse(res, { formCss: 'textarea[name=bio]', formXpath: '(//form)[3]', dontClick: true });
+    assert.equal(both.url, 'https://shop.test/secure/do-login?x=1');
+    assert.throws(() => FormRequest.fromResponse(res, { formXpath: "//form[@id='missing']" }), /No <form> element found with XPath "\/\/form\[@id='missing'\]"/);
+    assert.throws(() => FormRequest.fromResponse(res, { formXpath: '//form[' }), /Invalid XPath/);
+  });
+
   it('url and method overrides; unknown methods become GET', () => {
     const r = FormRequest.fromResponse(res, { formName: 'login', url: '/other', method: 'PUT', dontClick: true });
     assert.equal(r.url, 'https://shop.test/other?' + new URLSearchParams(fields(r)).toString());

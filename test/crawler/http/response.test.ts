@@ -125,6 +125,14 @@ describe('Response.followAll()', () => {
     reqs[0]!.meta['depth'] = 3;
     assert.deepEqual(reqs[1]!.meta, { depthHint: 1 }, 'each request has its own meta');
   });
+  it("takes { xpath } (Scrapy's follow_all(xpath=...)), as { css }", () => {
+    const r = html(LINKS);
+    assert.deepEqual(
+      r.followAll({ xpath: '//a[@class="p"]' }).map((q) => q.url),
+      r.followAll({ css: 'a.p' }).map((q) => q.url),
+    );
+    assert.equal(r.followAll({ xpath: '//a[@class="p"]/@href' }).length, 3);
+  });
   it('takes a SelectorList of ::attr() results, an array of strings, or Selectors', () => {
     const r = html(LINKS);
     assert.equal(r.followAll(r.css('a.p::attr(href)')).length, 3);
