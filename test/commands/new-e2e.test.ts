@@ -86,6 +86,9 @@ describe('new project, end to end', { timeout: 400_000 }, () => {
       await link('typescript', join(TSCRAPY_ROOT, 'node_modules', 'typescript'));
       await link('@types/node', join(TSCRAPY_ROOT, 'node_modules', '@types', 'node'));
       await link('undici-types', join(TSCRAPY_ROOT, 'node_modules', 'undici-types'));
+      // The project's scripts call `tsc` and `tscrapy` from node_modules/.bin, as npm would link them.
+      await link('.bin/tsc', join(TSCRAPY_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'));
+      await link('.bin/tscrapy', join(TSCRAPY_ROOT, 'bin', 'run.js'));
     }
     assert.ok(existsSync(join(project, 'node_modules', 'tscrapy', 'package.json')), 'tscrapy is installed in the project');
 
