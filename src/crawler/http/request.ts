@@ -86,17 +86,19 @@ export class Request {
   constructor(url: string, options: RequestOptions = {}) {
     this.url = Request.checkUrl(url);
     this.method = (options.method ?? 'GET').toUpperCase();
-    this.headers = options.headers instanceof Headers ? options.headers : new Headers(options.headers);
+    // Like Scrapy, a request owns copies of the caller's containers: a start() that reuses one
+    // meta object for each request (`meta.n = n`) must not see the last value in every callback.
+    this.headers = new Headers(options.headers);
     const body = options.body;
     this.body = body == null ? null : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    this.#cookies = options.cookies;
-    this.meta = options.meta ?? {};
+    this.#cookies = options.cookies && { ...options.cookies };
+    this.meta = options.meta ? { ...options.meta } : {};
     this.priority = options.priority ?? 0;
     this.dontFilter = options.dontFilter ?? false;
     this.callback = options.callback ?? null;
     this.errback = options.errback ?? null;
-    this.#cbKwargs = options.cbKwargs;
-    this.#flags = options.flags;
+    this.#cbKwargs = options.cbKwargs && { ...options.cbKwargs };
+    this.#flags = options.flags && [...options.flags];
   }
 
   /** Cookies to send (name → value), merged with the crawl's cookie jar. */
@@ -143,19 +145,20 @@ export class Request {
     return r;
   }
 
+  /** The options this request was built with; the constructor copies them again. */
   protected options(): RequestOptions {
     return {
       method: this.method,
-      headers: new Headers(this.headers),
+      headers: this.headers,
       body: this.body,
-      cookies: { ...this.cookies },
-      meta: { ...this.meta },
+      cookies: this.#cookies,
+      meta: this.meta,
       priority: this.priority,
       dontFilter: this.dontFilter,
       callback: this.callback,
       errback: this.errback,
-      cbKwargs: { ...this.cbKwargs },
-      flags: [...this.flags],
+      cbKwargs: this.#cbKwargs,
+      flags: this.#flags,
     };
   }
 
