@@ -1,7 +1,7 @@
 import type { Element } from 'domhandler';
 import { InvalidArgumentError } from '../errors.js';
 import { collectFormFields, findClickable, findForm } from './form-fields.js';
-import { REQUEST_KINDS, Request, type RequestOptions } from './request.js';
+import { REQUEST_KINDS, REQUEST_OPTION_NAMES, Request, checkOptionNames, type RequestOptions } from './request.js';
 import type { Response } from './response.js';
 
 /** Form fields: name → value (an array repeats the name; null/undefined leaves it out) or [name, value] pairs. */
@@ -64,6 +64,7 @@ export class FormRequest extends Request {
    * @throws InvalidArgumentError when there is no such form or clickdata matches no control.
    */
   static fromResponse(response: Response, options: FromResponseOptions = {}): FormRequest {
+    checkOptionNames('FormRequest.fromResponse', options, FROM_RESPONSE_OPTIONS);
     const { formName, formId, formCss, formNumber, clickdata, dontClick, url, formdata, ...rest } = options;
     const form = findForm(response, { formName, formId, formCss, formNumber });
     const overrides = formdata === undefined ? [] : formPairsKeepingNulls(formdata);
@@ -82,6 +83,10 @@ export class FormRequest extends Request {
     return new this(target, { ...rest, method, formdata: pairs });
   }
 }
+
+const FROM_RESPONSE_OPTIONS: ReadonlySet<string> = new Set([
+  'formName', 'formId', 'formCss', 'formNumber', 'clickdata', 'dontClick', 'url', 'formdata', ...REQUEST_OPTION_NAMES,
+]);
 
 function formAction(form: Element): string | null {
   const a = form.attribs['action'];

@@ -67,6 +67,28 @@ export interface RequestJSON {
 
 const SCHEMES = /^(?:https?|file|data|ftp):/i;
 
+/** The names `new Request(url, options)` understands. */
+export const REQUEST_OPTION_NAMES: readonly string[] = [
+  'method', 'headers', 'body', 'cookies', 'meta', 'priority', 'dontFilter', 'callback', 'errback', 'cbKwargs', 'flags',
+];
+const REQUEST_OPTIONS = new Set(REQUEST_OPTION_NAMES);
+
+/**
+ * Throws InvalidArgumentError naming an option of `options` that is not in `known` (a Scrapy
+ * spelling such as `dont_filter` or `cb_kwargs` is told its tscrapy name): an option that is
+ * silently ignored changes what a spider does without a word.
+ */
+export function checkOptionNames(what: string, options: object, known: ReadonlySet<string>): void {
+  for (const key in options) {
+    if (known.has(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const near = [...known].find((k) => k.toLowerCase() === camel.toLowerCase());
+    throw new InvalidArgumentError(
+      `${what} got an unknown option "${key}"` + (near ? `; did you mean "${near}"?` : '') + `. Valid options: ${[...known].join(', ')}`,
+    );
+  }
+}
+
 /** An HTTP request to be scheduled and downloaded. Treat as immutable: use `replace()` for a changed copy. */
 export class Request {
   readonly url: string;
@@ -85,6 +107,7 @@ export class Request {
 
   constructor(url: string, options: RequestOptions = {}) {
     this.url = Request.checkUrl(url);
+    checkOptionNames(`Request ${this.url}`, options, REQUEST_OPTIONS);
     this.method = (options.method ?? 'GET').toUpperCase();
     // Like Scrapy, a request owns copies of the caller's containers: a start() that reuses one
     // meta object for each request (`meta.n = n`) must not see the last value in every callback.
@@ -141,8 +164,8 @@ export class Request {
   /** A copy with some options changed. */
   replace(changes: RequestOptions & { url?: string } = {}): Request {
     const Ctor = this.constructor as typeof Request;
-    const r = new Ctor(changes.url ?? this.url, { ...this.options(), ...changes });
-    return r;
+    const { url, ...options } = changes;
+    return new Ctor(url ?? this.url, { ...this.options(), ...options });
   }
 
   /** The options this request was built with; the constructor copies them again. */
