@@ -1,8 +1,10 @@
+import { iterateOutput } from './callback-output.js';
 import type { CrawlerContext } from './components.js';
 import { InvalidArgumentError, TscrapyError } from './errors.js';
 import { Request, type CallbackResult } from './http/request.js';
 import type { Response } from './http/response.js';
 import type { Logger } from './logger.js';
+import { adoptScrapyNames } from './scrapy-names.js';
 import type { Settings, SettingsInput } from './settings/settings.js';
 
 /** A spider class as the crawler sees it. */
@@ -46,11 +48,23 @@ export class Spider {
     spider.crawler = crawler;
     spider.settings = crawler.settings;
     spider.logger = crawler.logger.child(spider.name || spider.constructor.name);
+    const scrapyNames = adoptScrapyNames(spider, this);
+    for (const s of scrapyNames.settings) crawler.settings.update(s, 'spider');
+    for (const w of scrapyNames.warnings) spider.logger.warning(w);
     return spider;
   }
 
-  /** The first requests (and items). Default: a GET for each of `startUrls`, never filtered. */
-  async *start(): AsyncGenerator<unknown, void, undefined> {
+  /**
+   * The first requests (and items), as an async or plain generator. Default: what
+   * `startRequests()` yields when the spider defines it (Scrapy's older name, which Scrapy's
+   * default `start()` calls too), else a GET for each of `startUrls`, never filtered.
+   */
+  async *start(): AsyncIterable<unknown> | Iterable<unknown> {
+    const legacy = (this as { startRequests?: () => unknown }).startRequests;
+    if (typeof legacy === 'function') {
+      yield* iterateOutput(legacy.call(this) as object);
+      return;
+    }
     for (const url of this.startUrls) yield new Request(url, { dontFilter: true });
   }
 
