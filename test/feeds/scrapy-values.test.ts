@@ -65,7 +65,7 @@ describe('feeds write values as Scrapy does', () => {
   });
 
   it('refuses an unknown datetime format, naming the setting and the valid values', async () => {
-    const crawler = makeCrawler({ FEED_EXPORT_DATETIME_FORMAT: 'rfc', FEEDS: { [join(dir, 'x.jsonl')]: {} } });
+    const crawler = makeCrawler({ FEED_EXPORT_DATETIME_FORMAT: 'rfc' as never, FEEDS: { [join(dir, 'x.jsonl')]: {} } });
     await assert.rejects(runFeeds(crawler, []), (e: unknown) => e instanceof FeedConfigError && /FEED_EXPORT_DATETIME_FORMAT\) must be one of iso, scrapy, got "rfc"/.test((e as Error).message));
   });
 });
