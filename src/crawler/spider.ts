@@ -23,6 +23,8 @@ const RESERVED_ARGS = new Set(['crawler', 'settings', 'logger', 'parse', 'start'
  * and write callbacks that yield items (plain objects) and `Request`s.
  */
 export class Spider {
+  /** Settings applied at `spider` priority before the spider is built (Scrapy's `custom_settings`); set it as a static property. */
+  static customSettings?: SettingsInput;
   /** Unique within a project; `tscrapy crawl NAME` finds the spider by it. */
   name = '';
   /** URLs requested by the default `start()`. */
@@ -60,9 +62,8 @@ export class Spider {
    * default `start()` calls too), else a GET for each of `startUrls`, never filtered.
    */
   async *start(): AsyncIterable<unknown> | Iterable<unknown> {
-    const legacy = (this as { startRequests?: () => unknown }).startRequests;
-    if (typeof legacy === 'function') {
-      yield* iterateOutput(legacy.call(this) as object);
+    if (typeof this.startRequests === 'function') {
+      yield* iterateOutput(this.startRequests());
       return;
     }
     for (const url of this.startUrls) yield new Request(url, { dontFilter: true });
@@ -72,6 +73,9 @@ export class Spider {
   parse(response: Response, _kwargs?: Record<string, any>): CallbackResult {
     throw new TscrapyError(`${this.constructor.name}.parse callback is not defined; add a parse(response) method (got ${response.url})`);
   }
+
+  /** Scrapy's older name for `start()`: when a spider defines it, the default `start()` yields what it yields. */
+  startRequests?(): AsyncIterable<unknown> | Iterable<unknown>;
 
   /** Called when the spider closes, with the reason ('finished', 'shutdown', 'closespider_itemcount', ...). */
   closed?(reason: string): void | Promise<void>;

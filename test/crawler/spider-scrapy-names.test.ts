@@ -41,7 +41,7 @@ describe('spiders written with Scrapy’s names crawl, with a warning where a re
     const origin = site.origin;
     class Old extends Spider {
       override name = 'old';
-      async *startRequests() {
+      override async *startRequests() {
         yield new Request(`${origin}/about`);
       }
       override parse = path;
