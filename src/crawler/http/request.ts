@@ -78,9 +78,10 @@ const REQUEST_OPTIONS = new Set(REQUEST_OPTION_NAMES);
  * spelling such as `dont_filter` or `cb_kwargs` is told its tscrapy name): an option that is
  * silently ignored changes what a spider does without a word.
  */
-export function checkOptionNames(what: string, options: object, known: ReadonlySet<string>): void {
+export function checkOptionNames(what: string | (() => string), options: object, known: ReadonlySet<string>): void {
   for (const key in options) {
     if (known.has(key)) continue;
+    if (typeof what === 'function') what = what();
     const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
     const near = [...known].find((k) => k.toLowerCase() === camel.toLowerCase());
     throw new InvalidArgumentError(
@@ -107,7 +108,7 @@ export class Request {
 
   constructor(url: string, options: RequestOptions = {}) {
     this.url = Request.checkUrl(url);
-    checkOptionNames(`Request ${this.url}`, options, REQUEST_OPTIONS);
+    checkOptionNames(() => `Request ${this.url}`, options, REQUEST_OPTIONS);
     this.method = (options.method ?? 'GET').toUpperCase();
     // Like Scrapy, a request owns copies of the caller's containers: a start() that reuses one
     // meta object for each request (`meta.n = n`) must not see the last value in every callback.
