@@ -46,6 +46,12 @@ describe('feeds write values as Scrapy does', () => {
     assert.deepEqual(out.jsonl!.trim().split('\n'), ['{"name":"Lamp"}', '{"name":"Desk","price":null}']);
   });
 
+  it('csv takes its columns from an Item class’s declared fields, as Scrapy does, so a field unset in the first item keeps its column', async () => {
+    const out = await exportAll(dir, {}, [new Product({ name: 'Lamp' }), new Product({ name: 'Desk', price: '3', tags: ['a'] })]);
+    assert.deepEqual(out.csv!.split('\r\n'), ['name,price,tags', 'Lamp,,', 'Desk,3,a', '']);
+    assert.equal(out.jsonl!.split('\n')[0], '{"name":"Lamp"}');
+  });
+
   it('csv joins a list of plain values with commas (Scrapy: humor,inspirational); lists of objects stay JSON', async () => {
     const out = await exportAll(dir, {}, [{ tags: ['humor', 'inspirational'], n: [1, 2], objs: [{ a: 1 }], set: new Set(['a', 'b']) }]);
     assert.equal(out.csv!.split('\r\n')[1], '"humor,inspirational","1,2","[{""a"":1}]","a,b"');

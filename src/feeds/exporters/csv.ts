@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { FeedResumeError } from '../errors.js';
 import { readBytes } from '../tail.js';
 import type { ExporterOptions, FeedFormat, ItemExporter, PlainItem, ReopenResult } from './types.js';
-import { formatDate, jsonReplacer, replaceUnencodable, type DatetimeFormat } from './values.js';
+import { declaredFields, formatDate, jsonReplacer, replaceUnencodable, type DatetimeFormat } from './values.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -32,8 +32,8 @@ export function csvRow(cells: readonly unknown[], datetimeFormat: DatetimeFormat
 }
 
 /**
- * CSV with a header line. Columns: `fields`, else the keys of the first item (later keys
- * are not added: a CSV file has one header). Characters the encoding cannot hold become `?`.
+ * CSV with a header line. Columns: `fields`, else the declared fields of the first item when
+ * it is an `Item`, else its keys (later keys are not added: a CSV file has one header). Characters the encoding cannot hold become `?`.
  */
 export class CsvExporter implements ItemExporter {
   #fields: string[] | null;
@@ -55,7 +55,7 @@ export class CsvExporter implements ItemExporter {
   }
   item(item: PlainItem): string {
     let out = '';
-    if (this.#fields === null) this.#fields = Object.keys(item);
+    if (this.#fields === null) this.#fields = [...(declaredFields(item) ?? Object.keys(item))];
     if (!this.#headerWritten) {
       out += csvRow(this.#fields);
       this.#headerWritten = true;

@@ -1,11 +1,20 @@
+import { Item } from '../../items/item.js';
 import type { PlainItem } from './types.js';
+
+const DECLARED_FIELDS = Symbol('tscrapy.declaredFields');
 
 /**
  * The plain object behind an item: objects as they are, `toJSON()` results for item
  * classes, Maps as objects. Returns null for values that are not items (strings, arrays…).
+ * For an `Item`, the plain object also carries the class's declared fields (see declaredFields).
  */
 export function toPlainItem(item: unknown): PlainItem | null {
   if (item === null || typeof item !== 'object') return null;
+  if (item instanceof Item) {
+    const plain = item.toJSON();
+    Object.defineProperty(plain, DECLARED_FIELDS, { value: Object.keys((item.constructor as typeof Item).fields) });
+    return plain;
+  }
   let value: unknown = item;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function' && !(value instanceof Date)) {
     value = (value as { toJSON(): unknown }).toJSON();
@@ -13,6 +22,15 @@ export function toPlainItem(item: unknown): PlainItem | null {
   if (value instanceof Map) return Object.fromEntries(value) as PlainItem;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   return value as PlainItem;
+}
+
+/**
+ * The fields an `Item` class declares, set or not, in order (undefined for other items): a CSV
+ * header is made from them, as Scrapy's CsvItemExporter makes it from `item.fields`, so a field
+ * the first item leaves unset still gets its column.
+ */
+export function declaredFields(item: PlainItem): readonly string[] | undefined {
+  return (item as { [DECLARED_FIELDS]?: readonly string[] })[DECLARED_FIELDS];
 }
 
 /**
