@@ -1,7 +1,7 @@
 import type { Element } from 'domhandler';
 import { InvalidArgumentError } from '../errors.js';
 import { collectFormFields, findClickable, findForm } from './form-fields.js';
-import { REQUEST_KINDS, REQUEST_OPTION_NAMES, Request, checkOptionNames, type RequestOptions } from './request.js';
+import { REQUEST_KINDS, Request, checkOptionNames, optionNames, type RequestOptions } from './request.js';
 import type { Response } from './response.js';
 
 /** Form fields: name → value (an array repeats the name; null/undefined leaves it out) or [name, value] pairs. */
@@ -84,9 +84,10 @@ export class FormRequest extends Request {
   }
 }
 
-const FROM_RESPONSE_OPTIONS: ReadonlySet<string> = new Set([
-  'formName', 'formId', 'formCss', 'formNumber', 'clickdata', 'dontClick', 'url', 'formdata', ...REQUEST_OPTION_NAMES,
-]);
+const FROM_RESPONSE_OPTIONS = optionNames<FromResponseOptions>({
+  formName: true, formId: true, formCss: true, formNumber: true, clickdata: true, dontClick: true, url: true, formdata: true,
+  method: true, headers: true, body: true, cookies: true, meta: true, priority: true, dontFilter: true, callback: true, errback: true, cbKwargs: true, flags: true,
+});
 
 function formAction(form: Element): string | null {
   const a = form.attribs['action'];

@@ -67,11 +67,18 @@ export interface RequestJSON {
 
 const SCHEMES = /^(?:https?|file|data|ftp):/i;
 
+/**
+ * Every option name of `T`, as a set for checkOptionNames. Built from a record keyed by
+ * `keyof T`, so adding an option to the interface does not compile until it is listed here too.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): ReadonlySet<string> {
+  return new Set(Object.keys(names));
+}
+
 /** The names `new Request(url, options)` understands. */
-export const REQUEST_OPTION_NAMES: readonly string[] = [
-  'method', 'headers', 'body', 'cookies', 'meta', 'priority', 'dontFilter', 'callback', 'errback', 'cbKwargs', 'flags',
-];
-const REQUEST_OPTIONS = new Set(REQUEST_OPTION_NAMES);
+export const REQUEST_OPTION_NAMES = optionNames<RequestOptions>({
+  method: true, headers: true, body: true, cookies: true, meta: true, priority: true, dontFilter: true, callback: true, errback: true, cbKwargs: true, flags: true,
+});
 
 /**
  * Throws InvalidArgumentError naming an option of `options` that is not in `known` (a Scrapy
@@ -108,7 +115,7 @@ export class Request {
 
   constructor(url: string, options: RequestOptions = {}) {
     this.url = Request.checkUrl(url);
-    checkOptionNames(() => `Request ${this.url}`, options, REQUEST_OPTIONS);
+    checkOptionNames(() => `Request ${this.url}`, options, REQUEST_OPTION_NAMES);
     this.method = (options.method ?? 'GET').toUpperCase();
     // Like Scrapy, a request owns copies of the caller's containers: a start() that reuses one
     // meta object for each request (`meta.n = n`) must not see the last value in every callback.

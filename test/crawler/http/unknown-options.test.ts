@@ -5,6 +5,8 @@ import { FormRequest } from '../../../src/crawler/http/form-request.js';
 import { JsonRequest } from '../../../src/crawler/http/json-request.js';
 import { Request, type RequestOptions } from '../../../src/crawler/http/request.js';
 import { Response } from '../../../src/crawler/http/response.js';
+import { LinkExtractor, type LinkExtractorOptions } from '../../../src/crawler/link-extractor.js';
+import { Rule, type RuleOptions } from '../../../src/spiders/crawl-spider.js';
 
 const PAGE = `<html><body>
 <form id="search" action="/search"><input name="q" value="a"></form>
@@ -30,5 +32,12 @@ describe('unknown request options are errors, not silently ignored', () => {
     assert.throws(() => new FormRequest('https://a.test/', { form_data: {} } as RequestOptions), unknown('form_data'));
     assert.throws(() => new Request('https://a.test/').replace({ metaa: {} } as RequestOptions), unknown('metaa'));
     assert.equal(new Request('https://a.test/').replace({ url: 'https://b.test/', priority: 2 }).url, 'https://b.test/');
+  });
+
+  it('LinkExtractor and Rule reject options they do not know (restrict_css, cb_kwargs) with the tscrapy name', () => {
+    assert.throws(() => new LinkExtractor({ restrict_css: '.nav' } as LinkExtractorOptions), unknown('restrict_css', 'restrictCss'));
+    assert.throws(() => new LinkExtractor({ allowed: /x/ } as LinkExtractorOptions), unknown('allowed'));
+    assert.throws(() => new Rule(new LinkExtractor(), { cb_kwargs: {} } as RuleOptions), unknown('cb_kwargs', 'cbKwargs'));
+    assert.equal(new Rule(new LinkExtractor({ restrictCss: '.nav' }), { follow: true }).follow, true);
   });
 });
