@@ -82,6 +82,8 @@ export class ItemLoader<T extends object = Record<string, unknown>> {
     this.context = { ...options.context, item: this.item, selector: this.selector, response: options.response };
     this.parent = parent;
     this.#values = parent ? parent.#values : new Map();
+    // As Scrapy does, the values an item already holds are collected first (no input processor).
+    if (!parent && options.item) for (const [k, v] of Object.entries(options.item)) this.#values.set(k, [...toValueList(v)]);
   }
 
   /** Adds `value` (one value or a list) to `field` after `processors` and the field's input processor. */
@@ -116,14 +118,16 @@ export class ItemLoader<T extends object = Record<string, unknown>> {
     return this.replaceValue(field, this.#query('xpath', query), ...processors);
   }
 
-  /** `value` after the regex option and `processors`, without adding it anywhere. */
+  /** `value` after the `{ re }` option (applied first, as Scrapy does) and `processors`, without adding it anywhere. */
   getValue(value: unknown, ...processors: ProcessorArgs): unknown {
     let out = value;
+    const fns: Processor[] = [];
     for (const p of processors) {
-      if (typeof p === 'function') out = p(out);
+      if (typeof p === 'function') fns.push(p);
       else if (p && typeof p === 'object' && 're' in p) out = toValueList(out).flatMap((v) => extractRegex(p.re, String(v)));
       else throw new InvalidArgumentError(`ItemLoader processors must be functions or { re } options, got ${typeof p}`);
     }
+    for (const fn of fns) out = fn(out);
     return out;
   }
 
@@ -159,12 +163,12 @@ export class ItemLoader<T extends object = Record<string, unknown>> {
     return cls.fieldProcessors[field]?.output ?? this.#fieldMeta(field)?.outputProcessor ?? cls.defaultOutputProcessor;
   }
 
-  /** Sets every field with collected values to its output value (undefined results are not set) and returns the item. */
+  /** Sets every field with collected values to its output value (null or undefined results are not set, like Scrapy's None) and returns the item. */
   loadItem(): T {
     const item = this.item as Record<string, unknown>;
     for (const field of this.#values.keys()) {
       const value = this.getOutputValue(field as FieldName<T>);
-      if (value !== undefined) item[field] = value;
+      if (value !== undefined && value !== null) item[field] = value;
     }
     return this.item;
   }

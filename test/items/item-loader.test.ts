@@ -72,6 +72,21 @@ describe('ItemLoader', () => {
     assert.equal('price' in l.loadItem(), false);
   });
 
+  it('applies { re } before the processors, starts from the values an item holds, and leaves null outputs unset (Scrapy order)', () => {
+    const l = new ProductLoader({ response: response(), item: new Product({ name: 'Given', url: 'u' }) });
+    l.addCss('seller', 'p.price::text', (v: string[]) => v.map((s) => `[${s}]`), { re: /\$([\d.]+)/ });
+    assert.deepEqual(l.getCollectedValues('seller'), ['[12.50]']);
+    l.addCss('name', 'h1::text');
+    assert.deepEqual(l.getCollectedValues('name'), ['Given', 'Desk lamp']);
+    assert.equal(l.loadItem().name, 'Given');
+    class NullOut extends ItemLoader {
+      static override defaultOutputProcessor = () => null;
+    }
+    const n = new NullOut();
+    n.addValue('a', 1);
+    assert.deepEqual(n.loadItem(), {});
+  });
+
   it('nested loaders query inside an element and fill the same item', () => {
     const l = new ProductLoader({ response: response() });
     l.addCss('name', 'h1::text');
