@@ -134,3 +134,5 @@ export {
   type SpiderOutput,
   type OutputCallback,
 } from './spiders/index.js';
+// Items and item loaders (src/items).
+export { Item, Field, type FieldMeta, type ItemValues, ItemLoader, type ItemLoaderOptions, type FieldProcessors, type LoaderSelector, type ValueOptions, Identity, TakeFirst, Join, MapCompose, Compose, type Processor, UnknownFieldError } from './items/index.js';

@@ -1,4 +1,5 @@
 import { Request } from '../crawler/http/request.js';
+import { jsonReplacer } from '../feeds/exporters/values.js';
 
 /** What one callback produced: items and requests, in order. */
 export interface CallbackOutput {
@@ -34,4 +35,10 @@ export function callbackName(cb: unknown): string | null {
   if (typeof cb === 'string') return cb;
   if (typeof cb === 'function') return cb.name.replace(/^bound /, '') || '<anonymous>';
   return null;
+}
+
+/** An item as plain JSON data, written as the feeds write it (undefined as null, Dates as ISO, Maps and Sets as objects and arrays). */
+export function itemAsJson(item: unknown): unknown {
+  const text = JSON.stringify(item, jsonReplacer());
+  return text === undefined ? null : JSON.parse(text);
 }

@@ -49,7 +49,7 @@ spider or callback, or outside a project.`;
 
   async run(): Promise<ParseResult> {
     const { args, flags } = await this.parse(Parse);
-    const [{ onePageContext }, { InteractiveCrawl, FetchFailedError, requestFor }, { collectResults, callbackName }] = await Promise.all([
+    const [{ onePageContext }, { InteractiveCrawl, FetchFailedError, requestFor }, { collectResults, callbackName, itemAsJson }] = await Promise.all([
       import('../cli/command-settings.js'),
       import('../cli/interactive-crawl.js'),
       import('../cli/callback-results.js'),
@@ -86,7 +86,8 @@ spider or callback, or outside a project.`;
           } catch (err) {
             this.error(`The callback ${callbackName(cb)} failed on ${response.url}: ${(err as Error).stack ?? err}`, { exit: EXIT.failed });
           }
-          level.items.push(...out.items);
+          // Printed and returned (--json) as the feeds would write them: a missing value shows as null.
+          level.items.push(...out.items.map(itemAsJson));
           for (const r of out.requests) level.requests.push({ method: r.method, url: r.url, callback: callbackName(r.callback) });
           next.push(...out.requests);
         }

@@ -50,9 +50,19 @@ export class CrawlRun implements PromiseLike<CrawlResult>, AsyncIterable<unknown
     return this.#result.finally(onfinally);
   }
 
-  /** Items as they are scraped; a slow consumer slows the crawl down instead of buffering everything. */
+  /**
+   * Items as they are scraped; a slow consumer slows the crawl down instead of buffering
+   * everything. Leaving the loop (`break`, `return`, a throw) stops the crawl gracefully once no
+   * other loop iterates it, and the loop is left when the crawl is over: no page is fetched after.
+   */
   [Symbol.asyncIterator](): AsyncIterator<unknown> {
-    const channel = new ItemChannel(() => this.#consumers.delete(channel));
+    const channel = new ItemChannel(async () => {
+      this.#consumers.delete(channel);
+      if (this.#consumers.size > 0) return;
+      this.stop();
+      // The crawl's error, if any, belongs to whoever awaits the run, not to a loop that left.
+      await this.#result.catch(() => undefined);
+    });
     this.#consumers.add(channel);
     return channel;
   }
@@ -74,7 +84,7 @@ class ItemChannel implements AsyncIterator<unknown> {
   #wantItem: (() => void) | null = null;
   #wantRoom: (() => void) | null = null;
 
-  constructor(private readonly onReturn: () => void) {}
+  constructor(private readonly onReturn: () => Promise<void>) {}
 
   async push(item: unknown): Promise<void> {
     if (this.#ended) return;
@@ -109,10 +119,11 @@ class ItemChannel implements AsyncIterator<unknown> {
   }
 
   async return(): Promise<IteratorResult<unknown>> {
+    const wasEnded = this.#ended;
     this.#ended = true;
     this.#buffer = [];
     this.#wantRoom?.();
-    this.onReturn();
+    if (!wasEnded) await this.onReturn();
     return { value: undefined, done: true };
   }
 

@@ -1,3 +1,4 @@
+import { asAsyncIterable } from './callback-output.js';
 import { RequestNotSentError } from './downloader/errors.js';
 import type { Downloader } from './downloader/types.js';
 import { Request } from './http/request.js';
@@ -81,7 +82,7 @@ export class Engine {
     if (progress?.done) this.#startDone = true;
     else {
       this.#startSkip = this.#startConsumed = progress?.consumed ?? 0;
-      const start = this.#p.scheduler.seedsStart() ? spider.start() : noStartRequests();
+      const start = this.#p.scheduler.seedsStart() ? asAsyncIterable(spider.start()) : noStartRequests();
       this.#start = spidermw.wrapStart(start, spider)[Symbol.asyncIterator]();
     }
     // A slow or stalled remote queue never looks idle: re-check regularly, like Scrapy's heartbeat.

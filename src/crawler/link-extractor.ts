@@ -3,6 +3,7 @@ import { textContent, walkElements } from '../selector/document.js';
 import { checkXPath } from '../selector/xpath/evaluate.js';
 import { InvalidArgumentError } from './errors.js';
 import { canonicalizeUrl } from './fingerprint.js';
+import { checkOptionNames, optionNames } from './http/request.js';
 import type { Response } from './http/response.js';
 
 /** A link found in a page. */
@@ -68,6 +69,11 @@ export const IGNORED_EXTENSIONS: readonly string[] = Object.freeze([
 
 const VALID_SCHEMES = new Set(['http:', 'https:', 'file:', 'ftp:']);
 
+const LINK_EXTRACTOR_OPTIONS = optionNames<LinkExtractorOptions>({
+  allow: true, deny: true, allowDomains: true, denyDomains: true, restrictCss: true, restrictXpaths: true, restrictText: true, tags: true, attrs: true,
+  canonicalize: true, unique: true, denyExtensions: true, processValue: true, strip: true,
+});
+
 /**
  * Finds links in HTML responses, filtered Scrapy's way. Options are checked once, here;
  * `extractLinks` does one walk of the tree and one URL parse per candidate link.
@@ -95,6 +101,7 @@ export class LinkExtractor {
   readonly #strip: boolean;
 
   constructor(options: LinkExtractorOptions = {}) {
+    checkOptionNames('LinkExtractor', options, LINK_EXTRACTOR_OPTIONS);
     this.#allow = toRegExps(options.allow, 'allow');
     this.#deny = toRegExps(options.deny, 'deny');
     this.#restrictText = toRegExps(options.restrictText, 'restrictText');

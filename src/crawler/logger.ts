@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from './errors.js';
+import { formatLogMessage } from './log-format.js';
 
 export const LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
 export type LevelName = keyof typeof LEVELS;
@@ -83,16 +84,47 @@ export class Logger {
     this.sink.write(`${timestamp()} [${this.name}] ${name}: ${message}`, level);
   }
 
-  debug(message: string): void {
-    if (this.sink !== null && LEVELS.DEBUG >= this.level) this.log(LEVELS.DEBUG, message);
+  /**
+   * Logs at DEBUG. Like Python's logging, `args` fill printf-style placeholders in `message`
+   * (`'Saved %d items from %s'`, or `'%(name)s'` with one object); see formatLogMessage.
+   */
+  debug(message: unknown, ...args: unknown[]): void {
+    if (this.sink !== null && LEVELS.DEBUG >= this.level) this.log(LEVELS.DEBUG, formatLogMessage(message, args));
   }
-  info(message: string): void {
-    this.log(LEVELS.INFO, message);
+  /** Logs at INFO; `args` fill printf-style placeholders (see `debug`). */
+  info(message: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(LEVELS.INFO)) this.log(LEVELS.INFO, formatLogMessage(message, args));
   }
-  warn(message: string): void {
-    this.log(LEVELS.WARNING, message);
+  /** Logs at WARNING (Python's name); `args` fill printf-style placeholders (see `debug`). */
+  warning(message: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(LEVELS.WARNING)) this.log(LEVELS.WARNING, formatLogMessage(message, args));
   }
-  error(message: string): void {
-    this.log(LEVELS.ERROR, message);
+  /** Same as `warning`. */
+  warn(message: unknown, ...args: unknown[]): void {
+    this.warning(message, ...args);
+  }
+  /** Logs at ERROR; `args` fill printf-style placeholders (see `debug`). */
+  error(message: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(LEVELS.ERROR)) this.log(LEVELS.ERROR, formatLogMessage(message, args));
+  }
+  /** Logs at CRITICAL; `args` fill printf-style placeholders (see `debug`). */
+  critical(message: unknown, ...args: unknown[]): void {
+    if (this.isEnabledFor(LEVELS.CRITICAL)) this.log(LEVELS.CRITICAL, formatLogMessage(message, args));
+  }
+  /**
+   * Logs at ERROR with the error's stack on the following lines, as Python's
+   * `logger.exception()` does inside `except`: pass the caught error last
+   * (`catch (e) { this.logger.exception('Parsing %s failed', url, e) }`) or alone.
+   */
+  exception(message: unknown, ...args: unknown[]): void {
+    if (!this.isEnabledFor(LEVELS.ERROR)) return;
+    if (message instanceof Error && args.length === 0) {
+      this.log(LEVELS.ERROR, message.stack ?? String(message));
+      return;
+    }
+    const last = args[args.length - 1];
+    const error = last instanceof Error ? last : null;
+    const text = formatLogMessage(message, error ? args.slice(0, -1) : args);
+    this.log(LEVELS.ERROR, error ? `${text}\n${error.stack ?? String(error)}` : text);
   }
 }

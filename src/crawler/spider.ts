@@ -1,8 +1,10 @@
+import { iterateOutput } from './callback-output.js';
 import type { CrawlerContext } from './components.js';
 import { InvalidArgumentError, TscrapyError } from './errors.js';
 import { Request, type CallbackResult } from './http/request.js';
 import type { Response } from './http/response.js';
 import type { Logger } from './logger.js';
+import { adoptScrapyNames } from './scrapy-names.js';
 import type { Settings, SettingsInput } from './settings/settings.js';
 
 /** A spider class as the crawler sees it. */
@@ -34,6 +36,8 @@ export function checkSpiderArgs(args: Record<string, unknown>): void {
  * and write callbacks that yield items (plain objects) and `Request`s.
  */
 export class Spider {
+  /** Settings applied at `spider` priority before the spider is built (Scrapy's `custom_settings`); set it as a static property. */
+  static customSettings?: SettingsInput;
   /** Unique within a project; `tscrapy crawl NAME` finds the spider by it. */
   name = '';
   /** URLs requested by the default `start()`. */
@@ -55,11 +59,22 @@ export class Spider {
     spider.crawler = crawler;
     spider.settings = crawler.settings;
     spider.logger = crawler.logger.child(spider.name || spider.constructor.name);
+    const scrapyNames = adoptScrapyNames(spider, this);
+    for (const s of scrapyNames.settings) crawler.settings.update(s, 'spider');
+    for (const w of scrapyNames.warnings) spider.logger.warning(w);
     return spider;
   }
 
-  /** The first requests (and items). Default: a GET for each of `startUrls`, never filtered. */
-  async *start(): AsyncGenerator<unknown, void, undefined> {
+  /**
+   * The first requests (and items), as an async or plain generator. Default: what
+   * `startRequests()` yields when the spider defines it (Scrapy's older name, which Scrapy's
+   * default `start()` calls too), else a GET for each of `startUrls`, never filtered.
+   */
+  async *start(): AsyncIterable<unknown> | Iterable<unknown> {
+    if (typeof this.startRequests === 'function') {
+      yield* iterateOutput(this.startRequests());
+      return;
+    }
     for (const url of this.startUrls) yield new Request(url, { dontFilter: true });
   }
 
@@ -67,6 +82,9 @@ export class Spider {
   parse(response: Response, _kwargs?: Record<string, any>): CallbackResult {
     throw new TscrapyError(`${this.constructor.name}.parse callback is not defined; add a parse(response) method (got ${response.url})`);
   }
+
+  /** Scrapy's older name for `start()`: when a spider defines it, the default `start()` yields what it yields. */
+  startRequests?(): AsyncIterable<unknown> | Iterable<unknown>;
 
   /** Called when the spider closes, with the reason ('finished', 'shutdown', 'closespider_itemcount', ...). */
   closed?(reason: string): void | Promise<void>;

@@ -5,6 +5,7 @@ import { FeedConfigError } from './errors.js';
 import { findFormat, formatNames } from './exporters/registry.js';
 import type { ExporterOptions, FeedFormat } from './exporters/types.js';
 import { hasBatchPlaceholder, placeholdersOf } from './uri.js';
+import { DATETIME_FORMATS, type DatetimeFormat } from './exporters/values.js';
 
 /** One feed with its options resolved against the FEED_EXPORT_* settings and checked. */
 export interface FeedConfig extends ExporterOptions {
@@ -88,6 +89,7 @@ export function resolveFeed(uri: string, options: FeedOptions, settings: Setting
   const enc = resolveEncoding(uri, o.encoding ?? settings.get('FEED_EXPORT_ENCODING') ?? 'utf-8');
   const fields = fieldList(uri, 'fields', o.fields) ?? fieldList(uri, 'FEED_EXPORT_FIELDS', settings.get('FEED_EXPORT_FIELDS'));
   const indent = nonNegativeInt(uri, 'indent', o.indent ?? settings.get('FEED_EXPORT_INDENT') ?? 0);
+  const datetimeFormat = datetimeFormatOf(uri, o.datetimeFormat ?? o['datetime_format'] ?? settings.get('FEED_EXPORT_DATETIME_FORMAT') ?? 'iso');
   const batchItemCount = nonNegativeInt(
     uri,
     'batchItemCount',
@@ -108,8 +110,14 @@ export function resolveFeed(uri: string, options: FeedOptions, settings: Setting
     encoding: enc.node,
     encodingLabel: enc.label,
     maxCodePoint: enc.max,
+    datetimeFormat,
     batchItemCount,
   };
+}
+
+function datetimeFormatOf(uri: string, value: unknown): DatetimeFormat {
+  if ((DATETIME_FORMATS as readonly unknown[]).includes(value)) return value as DatetimeFormat;
+  throw new FeedConfigError(uri, `datetimeFormat (FEED_EXPORT_DATETIME_FORMAT) must be one of ${DATETIME_FORMATS.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../crawler/errors.js';
-import { Request, type CallbackResult, type Errback, type Failure } from '../crawler/http/request.js';
+import { Request, checkOptionNames, optionNames, type CallbackResult, type Errback, type Failure } from '../crawler/http/request.js';
 import type { Response } from '../crawler/http/response.js';
 import type { Link, LinkExtractor } from '../crawler/link-extractor.js';
 import { Spider } from '../crawler/spider.js';
@@ -26,6 +26,8 @@ export interface RuleOptions {
   errback?: Errback | string | null;
 }
 
+const RULE_OPTIONS = optionNames<RuleOptions>({ callback: true, cbKwargs: true, follow: true, processLinks: true, processRequest: true, errback: true });
+
 /**
  * One crawling rule of a {@link CrawlSpider}: which links to take (a LinkExtractor), and what to
  * do with the pages they lead to, as in Scrapy's `Rule`.
@@ -47,6 +49,7 @@ export class Rule {
     if (!linkExtractor || typeof (linkExtractor as LinkExtractor).extractLinks !== 'function') {
       throw new InvalidArgumentError('Rule needs a LinkExtractor as its first argument, e.g. new Rule(new LinkExtractor({ allow: /item/ }))');
     }
+    checkOptionNames('Rule', options, RULE_OPTIONS);
     this.linkExtractor = linkExtractor;
     this.callback = options.callback ?? null;
     this.cbKwargs = options.cbKwargs ?? {};

@@ -8,23 +8,7 @@ export type SpiderOutput = CallbackResult | object;
 /** A callback as the generic spiders take it: like `Callback`, but it may also return one item. */
 export type OutputCallback = (response: Response, kwargs: Record<string, any>) => SpiderOutput;
 
-/**
- * Yields every output of a callback result, whatever its shape (nothing, one item or request,
- * a promise, an array, a sync or async iterable), the way the scraper consumes it. The generic
- * spiders use it to chain a user's callback into their own async generators.
- */
-export async function* iterateOutput(result: SpiderOutput): AsyncGenerator<unknown, void, undefined> {
-  let value: unknown = result;
-  if (value instanceof Promise) value = await value;
-  if (value === undefined || value === null) return;
-  if (typeof value !== 'object' || !(Symbol.iterator in value || Symbol.asyncIterator in value)) {
-    yield value;
-  } else if (Symbol.asyncIterator in value) {
-    yield* value as AsyncIterable<unknown>;
-  } else {
-    yield* value as Iterable<unknown>;
-  }
-}
+export { iterateOutput } from '../crawler/callback-output.js';
 
 /** A spider method named by a string, or the function itself; undefined stays undefined. */
 export function resolveMethod<F extends (...args: any[]) => unknown>(

@@ -52,10 +52,10 @@ describe('tscrapy runspider', { timeout: 120_000 }, () => {
     assert.equal(jsonl.length, PRODUCTS);
     assert.deepEqual(json, jsonl);
     const byUrl = (a: Array<Record<string, any>>) => [...a].sort((x, y) => (x.url < y.url ? -1 : 1));
-    // CSV: header from the first item's fields; nested values written as JSON.
+    // CSV: header from the first item's fields; lists joined with commas (as Scrapy), objects as JSON.
     const csv = parseCsv(read('out.csv'));
     assert.deepEqual(csv[0], ['url', 'name', 'price', 'tags', 'meta']);
-    const fromCsv = csv.slice(1).map((row) => ({ url: row[0], name: row[1], price: Number(row[2]), tags: JSON.parse(row[3]!), meta: JSON.parse(row[4]!) }));
+    const fromCsv = csv.slice(1).map((row) => ({ url: row[0], name: row[1], price: Number(row[2]), tags: row[3] ? row[3].split(',') : [], meta: JSON.parse(row[4]!) }));
     assert.deepEqual(byUrl(fromCsv), byUrl(jsonl));
     // XML: <items><item><field>…</field></item></items>, arrays as repeated <value>.
     const xml = read('out.data');

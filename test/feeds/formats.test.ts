@@ -89,7 +89,7 @@ describe('feed formats round trip', () => {
     assert.equal(crawler.stats.getValue('feedexport/skipped_items_count'), 1);
   });
 
-  it('csv: header from the first item, quoting, nested values as JSON', async () => {
+  it('csv: header from the first item, quoting, lists joined with commas (as Scrapy), objects as JSON', async () => {
     const path = join(dir, 'out.csv');
     const crawler = makeCrawler({ FEEDS: { [path]: {} } });
     await runFeeds(crawler, [...SAMPLE_ITEMS, { title: 'only title', unknown: 'dropped' }]);
@@ -97,9 +97,9 @@ describe('feed formats round trip', () => {
     assert.ok(text.endsWith('\r\n'));
     const rows = parseCsv(text);
     assert.deepEqual(rows[0], ['title', 'price', 'tags', 'meta', 'inStock']);
-    assert.deepEqual(rows[1], ['A "quoted" title, with comma', '12.5', '["x","y"]', '{"isbn":"123","pages":300}', 'true']);
-    assert.deepEqual(rows[2], ['Line\nbreak & <tag>', '0', '[]', '{"isbn":null}', 'false']);
-    assert.deepEqual(rows[3], ['Ünïcödé — 日本語 🎉', '-1.25', '["ñ"]', '{}', '']);
+    assert.deepEqual(rows[1], ['A "quoted" title, with comma', '12.5', 'x,y', '{"isbn":"123","pages":300}', 'true']);
+    assert.deepEqual(rows[2], ['Line\nbreak & <tag>', '0', '', '{"isbn":null}', 'false']);
+    assert.deepEqual(rows[3], ['Ünïcödé — 日本語 🎉', '-1.25', 'ñ', '{}', '']);
     assert.deepEqual(rows[4], ['only title', '', '', '', '']);
     assert.equal(rows.length, 5);
   });

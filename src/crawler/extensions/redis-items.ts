@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { CrawlerContext } from '../components.js';
+import { jsonReplacer } from '../../feeds/exporters/values.js';
 import { NotConfigured } from '../errors.js';
 
 /** Items per XADD pipeline at most; items scraped in one turn of the event loop go together. */
@@ -48,7 +49,8 @@ export class RedisItemsStream {
 
   #push(item: unknown): Promise<void> {
     if (!this.#client) return Promise.reject(new Error('ITEMS_URL: the Redis connection is not open'));
-    const json = JSON.stringify(item);
+    // As the feeds write it: undefined (a .get() with no match) is null, not a dropped key.
+    const json = JSON.stringify(item, jsonReplacer());
     return new Promise<void>((resolve, reject) => {
       this.#batch.push({ json, resolve, reject });
       if (this.#scheduled) return;

@@ -1,7 +1,7 @@
 import type { Element } from 'domhandler';
 import { InvalidArgumentError } from '../errors.js';
 import { collectFormFields, findClickable, findForm } from './form-fields.js';
-import { REQUEST_KINDS, Request, type RequestOptions } from './request.js';
+import { REQUEST_KINDS, Request, checkOptionNames, optionNames, type RequestOptions } from './request.js';
 import type { Response } from './response.js';
 
 /** Form fields: name → value (an array repeats the name; null/undefined leaves it out) or [name, value] pairs. */
@@ -66,6 +66,7 @@ export class FormRequest extends Request {
    * @throws InvalidArgumentError when there is no such form or clickdata matches no control.
    */
   static fromResponse(response: Response, options: FromResponseOptions = {}): FormRequest {
+    checkOptionNames('FormRequest.fromResponse', options, FROM_RESPONSE_OPTIONS);
     const { formName, formId, formCss, formXpath, formNumber, clickdata, dontClick, url, formdata, ...rest } = options;
     const form = findForm(response, { formName, formId, formCss, formXpath, formNumber });
     const overrides = formdata === undefined ? [] : formPairsKeepingNulls(formdata);
@@ -84,6 +85,11 @@ export class FormRequest extends Request {
     return new this(target, { ...rest, method, formdata: pairs });
   }
 }
+
+const FROM_RESPONSE_OPTIONS = optionNames<FromResponseOptions>({
+  formName: true, formId: true, formCss: true, formXpath: true, formNumber: true, clickdata: true, dontClick: true, url: true, formdata: true,
+  method: true, headers: true, body: true, cookies: true, meta: true, priority: true, dontFilter: true, callback: true, errback: true, cbKwargs: true, flags: true,
+});
 
 function formAction(form: Element): string | null {
   const a = form.attribs['action'];

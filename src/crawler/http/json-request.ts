@@ -1,12 +1,20 @@
 import { InvalidArgumentError } from '../errors.js';
+import { pythonJsonDumps, type JsonDumpsOptions } from './python-json.js';
 import { REQUEST_KINDS, Request, type RequestOptions } from './request.js';
 
 export interface JsonRequestOptions extends RequestOptions {
   /**
-   * Sent as the JSON body (`JSON.stringify(data)`); makes the method POST unless one is given.
-   * Ignored when `body` is given too.
+   * Sent as the JSON body, written as Scrapy writes it (sorted keys, `", "` and `": "`
+   * separators, non-ASCII escaped; see `dumpsKwargs`); makes the method POST unless one is
+   * given. Ignored when `body` is given too.
    */
   data?: unknown;
+  /**
+   * How `data` is written (Scrapy's `dumps_kwargs`). `{ separators: [',', ':'], sortKeys: false,
+   * ensureAscii: false }` gives `JSON.stringify`'s compact form.
+   * @default { sortKeys: true, separators: [', ', ': '], ensureAscii: true }
+   */
+  dumpsKwargs?: JsonDumpsOptions;
 }
 
 const ACCEPT = 'application/json, text/javascript, */*; q=0.01';
@@ -20,31 +28,36 @@ const ACCEPT = 'application/json, text/javascript, */*; q=0.01';
  * ```
  */
 export class JsonRequest extends Request {
+  /** How `data` is written; kept for `replace({ data })`. */
+  readonly dumpsKwargs: JsonDumpsOptions | undefined;
+
   constructor(url: string, options: JsonRequestOptions = {}) {
     super(url, withJsonBody(url, options));
+    this.dumpsKwargs = options.dumpsKwargs;
     this.headers.setDefault('Content-Type', 'application/json');
     this.headers.setDefault('Accept', ACCEPT);
   }
 
   /** A copy with some options changed; `data` replaces the body (unless `body` is given). */
   override replace(changes: JsonRequestOptions & { url?: string } = {}): JsonRequest {
+    const dumpsKwargs = changes.dumpsKwargs ?? this.dumpsKwargs;
     if (changes.data !== undefined && changes.body == null) {
       const { data, ...rest } = changes;
-      return super.replace({ ...rest, body: stringify(changes.url ?? this.url, data) }) as JsonRequest;
+      return super.replace({ ...rest, dumpsKwargs, body: stringify(changes.url ?? this.url, data, dumpsKwargs) } as JsonRequestOptions) as JsonRequest;
     }
-    return super.replace(changes) as JsonRequest;
+    return super.replace({ ...changes, dumpsKwargs } as JsonRequestOptions) as JsonRequest;
   }
 }
 
 function withJsonBody(url: string, options: JsonRequestOptions): RequestOptions {
-  const { data, ...rest } = options;
+  const { data, dumpsKwargs, ...rest } = options;
   if (data === undefined || rest.body != null) return rest;
-  return { ...rest, body: stringify(url, data), method: rest.method ?? 'POST' };
+  return { ...rest, body: stringify(url, data, dumpsKwargs), method: rest.method ?? 'POST' };
 }
 
-function stringify(url: string, data: unknown): string {
+function stringify(url: string, data: unknown, dumpsKwargs: JsonDumpsOptions | undefined): string {
   try {
-    const s = JSON.stringify(data);
+    const s = pythonJsonDumps(data, dumpsKwargs);
     if (s === undefined) throw new Error(`${typeof data} has no JSON form`);
     return s;
   } catch (e) {

@@ -67,6 +67,36 @@ export interface RequestJSON {
 
 const SCHEMES = /^(?:https?|file|data|ftp):/i;
 
+/**
+ * Every option name of `T`, as a set for checkOptionNames. Built from a record keyed by
+ * `keyof T`, so adding an option to the interface does not compile until it is listed here too.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): ReadonlySet<string> {
+  return new Set(Object.keys(names));
+}
+
+/** The names `new Request(url, options)` understands. */
+export const REQUEST_OPTION_NAMES = optionNames<RequestOptions>({
+  method: true, headers: true, body: true, cookies: true, meta: true, priority: true, dontFilter: true, callback: true, errback: true, cbKwargs: true, flags: true,
+});
+
+/**
+ * Throws InvalidArgumentError naming an option of `options` that is not in `known` (a Scrapy
+ * spelling such as `dont_filter` or `cb_kwargs` is told its tscrapy name): an option that is
+ * silently ignored changes what a spider does without a word.
+ */
+export function checkOptionNames(what: string | (() => string), options: object, known: ReadonlySet<string>): void {
+  for (const key in options) {
+    if (known.has(key)) continue;
+    if (typeof what === 'function') what = what();
+    const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const near = [...known].find((k) => k.toLowerCase() === camel.toLowerCase());
+    throw new InvalidArgumentError(
+      `${what} got an unknown option "${key}"` + (near ? `; did you mean "${near}"?` : '') + `. Valid options: ${[...known].join(', ')}`,
+    );
+  }
+}
+
 /** An HTTP request to be scheduled and downloaded. Treat as immutable: use `replace()` for a changed copy. */
 export class Request {
   readonly url: string;
@@ -85,18 +115,21 @@ export class Request {
 
   constructor(url: string, options: RequestOptions = {}) {
     this.url = Request.checkUrl(url);
+    checkOptionNames(() => `Request ${this.url}`, options, REQUEST_OPTION_NAMES);
     this.method = (options.method ?? 'GET').toUpperCase();
-    this.headers = options.headers instanceof Headers ? options.headers : new Headers(options.headers);
+    // Like Scrapy, a request owns copies of the caller's containers: a start() that reuses one
+    // meta object for each request (`meta.n = n`) must not see the last value in every callback.
+    this.headers = new Headers(options.headers);
     const body = options.body;
     this.body = body == null ? null : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    this.#cookies = options.cookies;
-    this.meta = options.meta ?? {};
+    this.#cookies = options.cookies && { ...options.cookies };
+    this.meta = options.meta ? { ...options.meta } : {};
     this.priority = options.priority ?? 0;
     this.dontFilter = options.dontFilter ?? false;
     this.callback = options.callback ?? null;
     this.errback = options.errback ?? null;
-    this.#cbKwargs = options.cbKwargs;
-    this.#flags = options.flags;
+    this.#cbKwargs = options.cbKwargs && { ...options.cbKwargs };
+    this.#flags = options.flags && [...options.flags];
   }
 
   /** Cookies to send (name → value), merged with the crawl's cookie jar. */
@@ -139,23 +172,24 @@ export class Request {
   /** A copy with some options changed. */
   replace(changes: RequestOptions & { url?: string } = {}): Request {
     const Ctor = this.constructor as typeof Request;
-    const r = new Ctor(changes.url ?? this.url, { ...this.options(), ...changes });
-    return r;
+    const { url, ...options } = changes;
+    return new Ctor(url ?? this.url, { ...this.options(), ...options });
   }
 
+  /** The options this request was built with; the constructor copies them again. */
   protected options(): RequestOptions {
     return {
       method: this.method,
-      headers: new Headers(this.headers),
+      headers: this.headers,
       body: this.body,
-      cookies: { ...this.cookies },
-      meta: { ...this.meta },
+      cookies: this.#cookies,
+      meta: this.meta,
       priority: this.priority,
       dontFilter: this.dontFilter,
       callback: this.callback,
       errback: this.errback,
-      cbKwargs: { ...this.cbKwargs },
-      flags: [...this.flags],
+      cbKwargs: this.#cbKwargs,
+      flags: this.#flags,
     };
   }
 

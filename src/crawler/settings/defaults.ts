@@ -15,6 +15,8 @@ export interface FeedOptions {
   encoding?: string;
   /** Pretty-print indent for json/xml. */
   indent?: number;
+  /** How Dates are written: 'iso' or 'scrapy' (see FEED_EXPORT_DATETIME_FORMAT). */
+  datetimeFormat?: 'iso' | 'scrapy';
   /** Start a new file every N items (needs `%(batch_id)d` or `%(batch_time)s` in the URI). */
   batchItemCount?: number;
 }
@@ -103,6 +105,12 @@ export interface DefaultSettings {
   EXTENSIONS_BASE: ComponentMap;
   /** Start a new feed file every N items (0: one file). @default 0 */
   FEED_EXPORT_BATCH_ITEM_COUNT: number;
+  /**
+   * How feeds write Dates. 'iso': `2024-01-02T03:04:05.678Z`, what JavaScript writes and reads
+   * back. 'scrapy': what Scrapy's exporters write for the same UTC time, `2024-01-02 03:04:05`
+   * in json/jsonl and `2024-01-02 03:04:05.678000` in csv/xml. @default 'iso'
+   */
+  FEED_EXPORT_DATETIME_FORMAT: 'iso' | 'scrapy';
   /** @default 'utf-8' */
   FEED_EXPORT_ENCODING: string;
   /** Fields to export when a feed names none. @default null */
@@ -310,6 +318,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
     SpiderStateExtension: 0,
   },
   FEED_EXPORT_BATCH_ITEM_COUNT: 0,
+  FEED_EXPORT_DATETIME_FORMAT: 'iso',
   FEED_EXPORT_ENCODING: 'utf-8',
   FEED_EXPORT_FIELDS: null,
   FEED_EXPORT_INDENT: 0,

@@ -1,3 +1,4 @@
+import { asAsyncIterable } from '../callback-output.js';
 import { buildComponents, type CrawlerContext } from '../components.js';
 import type { CallbackResult } from '../http/request.js';
 import type { Response } from '../http/response.js';
@@ -56,7 +57,8 @@ export class SpiderMiddlewareManager {
   /** The callback's output stream wrapped by every `processSpiderOutput`. */
   wrapOutput(response: Response, result: AsyncIterable<unknown>, spider: Spider): AsyncIterable<unknown> {
     let out = result;
-    for (const m of this.#streams) out = m.processSpiderOutput!(response, out, spider);
+    // Each middleware is handed an async iterable, whatever the previous one returned.
+    for (const m of this.#streams) out = asAsyncIterable(m.processSpiderOutput!(response, out, spider));
     return out;
   }
 
@@ -71,7 +73,7 @@ export class SpiderMiddlewareManager {
 
   wrapStart(start: AsyncIterable<unknown>, spider: Spider): AsyncIterable<unknown> {
     let out = start;
-    for (const m of this.#starts) out = m.processStart!(out, spider);
+    for (const m of this.#starts) out = asAsyncIterable(m.processStart!(out, spider));
     return out;
   }
 

@@ -14,11 +14,14 @@ export interface SpiderMiddleware {
    * (`response` null): return the output, a replacement, or null to drop it.
    */
   processOutput?(output: unknown, response: Response | null, spider: Spider): unknown;
-  /** Transforms the whole output stream of a callback (when per-output filtering is not enough). */
-  processSpiderOutput?(response: Response, result: AsyncIterable<unknown>, spider: Spider): AsyncIterable<unknown>;
+  /**
+   * Transforms the whole output stream of a callback (when per-output filtering is not enough);
+   * an async or plain generator.
+   */
+  processSpiderOutput?(response: Response, result: AsyncIterable<unknown>, spider: Spider): AsyncIterable<unknown> | Iterable<unknown>;
   /** The callback (or an input hook) threw: return outputs to use instead, or nothing to pass it on. */
   processSpiderException?(response: Response, error: Error, spider: Spider): CallbackResult;
-  /** Transforms the output of `spider.start()`. */
-  processStart?(start: AsyncIterable<unknown>, spider: Spider): AsyncIterable<unknown>;
+  /** Transforms the output of `spider.start()`; an async or plain generator. */
+  processStart?(start: AsyncIterable<unknown>, spider: Spider): AsyncIterable<unknown> | Iterable<unknown>;
   close?(spider: Spider): void | Promise<void>;
 }

@@ -2,30 +2,38 @@ import type { FileHandle } from 'node:fs/promises';
 import { FeedResumeError } from '../errors.js';
 import { readBytes } from '../tail.js';
 import type { ExporterOptions, FeedFormat, ItemExporter, PlainItem, ReopenResult } from './types.js';
-import { jsonReplacer, replaceUnencodable } from './values.js';
+import { declaredFields, formatDate, jsonReplacer, replaceUnencodable, type DatetimeFormat } from './values.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** One CSV cell, quoted like Python's csv module (QUOTE_MINIMAL). Objects and arrays become JSON. */
-export function csvCell(value: unknown): string {
+const isScalar = (v: unknown) => v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof Date;
+
+/**
+ * One CSV cell, quoted like Python's csv module (QUOTE_MINIMAL). A list (or Set) of plain values
+ * is joined with commas, as Scrapy's CsvItemExporter does (`humor,inspirational`); other objects
+ * and lists holding objects become JSON. null and undefined are empty.
+ */
+export function csvCell(value: unknown, datetimeFormat: DatetimeFormat = 'iso'): string {
   let s: string;
   if (value === null || value === undefined) s = '';
   else if (typeof value === 'string') s = value;
-  else if (value instanceof Date) s = value.toISOString();
-  else if (typeof value === 'object') s = JSON.stringify(value, jsonReplacer) ?? '';
+  else if (value instanceof Date) s = formatDate(value, datetimeFormat, 'text') ?? '';
+  else if ((Array.isArray(value) || value instanceof Set) && [...value].every(isScalar)) {
+    s = [...value].map((v: unknown) => (v === null || v === undefined ? '' : v instanceof Date ? (formatDate(v, datetimeFormat, 'text') ?? '') : String(v))).join(',');
+  } else if (typeof value === 'object') s = JSON.stringify(value, jsonReplacer(datetimeFormat)) ?? '';
   else s = String(value);
   return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** A CSV record with Python's `\r\n` terminator; a lone empty cell is written `""` so the row is not blank. */
-export function csvRow(cells: readonly unknown[]): string {
+export function csvRow(cells: readonly unknown[], datetimeFormat: DatetimeFormat = 'iso'): string {
   if (cells.length === 1 && (cells[0] === '' || cells[0] === null || cells[0] === undefined)) return '""\r\n';
-  return cells.map(csvCell).join(',') + '\r\n';
+  return cells.map((c) => csvCell(c, datetimeFormat)).join(',') + '\r\n';
 }
 
 /**
- * CSV with a header line. Columns: `fields`, else the keys of the first item (later keys
- * are not added: a CSV file has one header). Characters the encoding cannot hold become `?`.
+ * CSV with a header line. Columns: `fields`, else the declared fields of the first item when
+ * it is an `Item`, else its keys (later keys are not added: a CSV file has one header). Characters the encoding cannot hold become `?`.
  */
 export class CsvExporter implements ItemExporter {
   #fields: string[] | null;
@@ -47,14 +55,14 @@ export class CsvExporter implements ItemExporter {
   }
   item(item: PlainItem): string {
     let out = '';
-    if (this.#fields === null) this.#fields = Object.keys(item);
+    if (this.#fields === null) this.#fields = [...(declaredFields(item) ?? Object.keys(item))];
     if (!this.#headerWritten) {
       out += csvRow(this.#fields);
       this.#headerWritten = true;
     }
     const cells = new Array<unknown>(this.#fields.length);
     for (let i = 0; i < cells.length; i++) cells[i] = item[this.#fields[i]!];
-    out += csvRow(cells);
+    out += csvRow(cells, this.options.datetimeFormat);
     const r = replaceUnencodable(out, this.options.maxCodePoint);
     this.#replaced += r.replaced;
     return r.text;

@@ -16,7 +16,7 @@ export class JsonExporter implements ItemExporter {
     return '[';
   }
   item(item: PlainItem, first: boolean): string {
-    const text = escapeJsonFor(itemToJson(item, this.options.fields, this.options.indent), this.options.maxCodePoint);
+    const text = escapeJsonFor(itemToJson(item, this.options.fields, this.options.indent, this.options.datetimeFormat), this.options.maxCodePoint);
     return (first ? '\n' : ',\n') + text;
   }
   footer(): string {

@@ -10,7 +10,7 @@ export class JsonLinesExporter implements ItemExporter {
     return '';
   }
   item(item: PlainItem): string {
-    return escapeJsonFor(itemToJson(item, this.options.fields, 0), this.options.maxCodePoint) + '\n';
+    return escapeJsonFor(itemToJson(item, this.options.fields, 0, this.options.datetimeFormat), this.options.maxCodePoint) + '\n';
   }
   footer(): string {
     return '';

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import type { DatetimeFormat } from './values.js';
 
 /** A plain item as exporters see it: field name → value. */
 export type PlainItem = Record<string, unknown>;
@@ -15,6 +16,8 @@ export interface ExporterOptions {
   encodingLabel: string;
   /** Highest code point the encoding can write; others are escaped or replaced. */
   maxCodePoint: number;
+  /** How Dates are written (see formatDate). @default 'iso' */
+  datetimeFormat?: DatetimeFormat;
 }
 
 /**

@@ -1,11 +1,20 @@
+import { Item } from '../../items/item.js';
 import type { PlainItem } from './types.js';
+
+const DECLARED_FIELDS = Symbol('tscrapy.declaredFields');
 
 /**
  * The plain object behind an item: objects as they are, `toJSON()` results for item
  * classes, Maps as objects. Returns null for values that are not items (strings, arrays…).
+ * For an `Item`, the plain object also carries the class's declared fields (see declaredFields).
  */
 export function toPlainItem(item: unknown): PlainItem | null {
   if (item === null || typeof item !== 'object') return null;
+  if (item instanceof Item) {
+    const plain = item.toJSON();
+    Object.defineProperty(plain, DECLARED_FIELDS, { value: Object.keys((item.constructor as typeof Item).fields) });
+    return plain;
+  }
   let value: unknown = item;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function' && !(value instanceof Date)) {
     value = (value as { toJSON(): unknown }).toJSON();
@@ -13,6 +22,15 @@ export function toPlainItem(item: unknown): PlainItem | null {
   if (value instanceof Map) return Object.fromEntries(value) as PlainItem;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   return value as PlainItem;
+}
+
+/**
+ * The fields an `Item` class declares, set or not, in order (undefined for other items): a CSV
+ * header is made from them, as Scrapy's CsvItemExporter makes it from `item.fields`, so a field
+ * the first item leaves unset still gets its column.
+ */
+export function declaredFields(item: PlainItem): readonly string[] | undefined {
+  return (item as { [DECLARED_FIELDS]?: readonly string[] })[DECLARED_FIELDS];
 }
 
 /**
@@ -29,18 +47,51 @@ export function fieldEntries(item: PlainItem, fields: readonly string[] | null, 
   return out;
 }
 
-/** JSON.stringify replacer for values JSON has no form for: bigint, Map, Set. Dates use toJSON (ISO). */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Map) return Object.fromEntries(value);
-  if (value instanceof Set) return [...value];
-  return value;
+/** The ways feeds write a Date (setting FEED_EXPORT_DATETIME_FORMAT, feed option `datetimeFormat`). */
+export const DATETIME_FORMATS = ['iso', 'scrapy'] as const;
+export type DatetimeFormat = (typeof DATETIME_FORMATS)[number];
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A Date as a feed writes it. `iso`: `2024-01-02T03:04:05.678Z` (what JSON.stringify and
+ * Date.parse use). `scrapy`: what Scrapy's exporters write for a UTC datetime — JSON and JSON
+ * Lines use `2024-01-02 03:04:05` (ScrapyJSONEncoder), CSV and XML `str(datetime)`,
+ * `2024-01-02 03:04:05.678000` (microseconds only when not zero). An invalid Date is null.
+ */
+export function formatDate(d: Date, format: DatetimeFormat, target: 'json' | 'text'): string | null {
+  const t = d.getTime();
+  if (Number.isNaN(t)) return null;
+  if (format === 'iso') return d.toISOString();
+  const s = `${String(d.getUTCFullYear()).padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  const ms = d.getUTCMilliseconds();
+  return target === 'text' && ms !== 0 ? `${s}.${String(ms * 1000).padStart(6, '0')}` : s;
 }
 
+/**
+ * A JSON.stringify replacer for values JSON has no form for: bigint, Map, Set; Dates in
+ * `datetimeFormat`; undefined (a missing value, such as `.get()` with no match) as null, the
+ * way Scrapy writes None, instead of dropping the key.
+ */
+export function jsonReplacer(datetimeFormat: DatetimeFormat = 'iso'): (this: unknown, key: string, value: unknown) => unknown {
+  return function replace(this: unknown, key: string, value: unknown): unknown {
+    if (value === undefined) return null;
+    if (typeof value === 'bigint') return value.toString();
+    if (value instanceof Map) return Object.fromEntries(value);
+    if (value instanceof Set) return [...value];
+    // Dates reach a replacer already turned into strings by their toJSON: look at the holder.
+    const raw = (this as Record<string, unknown>)[key];
+    if (raw instanceof Date) return formatDate(raw, datetimeFormat, 'json');
+    return value;
+  };
+}
+
+const REPLACERS = new Map(DATETIME_FORMATS.map((f) => [f, jsonReplacer(f)]));
+
 /** The item (projected to `fields`) as one JSON text. */
-export function itemToJson(item: PlainItem, fields: readonly string[] | null, indent: number): string {
+export function itemToJson(item: PlainItem, fields: readonly string[] | null, indent: number, datetimeFormat: DatetimeFormat = 'iso'): string {
   const obj = fields === null ? item : Object.fromEntries(fieldEntries(item, fields, false));
-  return JSON.stringify(obj, jsonReplacer, indent > 0 ? indent : undefined);
+  return JSON.stringify(obj, REPLACERS.get(datetimeFormat)!, indent > 0 ? indent : undefined);
 }
 
 // eslint-disable-next-line no-control-regex

@@ -2,7 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { FeedResumeError } from '../errors.js';
 import { readBytes, searchTail, trimEnd } from '../tail.js';
 import type { ExporterOptions, FeedFormat, ItemExporter, PlainItem, ReopenResult } from './types.js';
-import { fieldEntries } from './values.js';
+import { fieldEntries, formatDate } from './values.js';
 
 // Characters XML 1.0 cannot hold at all, even escaped: dropped.
 // eslint-disable-next-line no-control-regex
@@ -40,10 +40,8 @@ export class XmlExporter implements ItemExporter {
   }
   item(item: PlainItem): string {
     const parts: string[] = ['\n', this.#pad, '<item>'];
-    for (const [name, value] of fieldEntries(item, this.options.fields, false)) {
-      if (value === undefined) continue;
-      this.#field(parts, xmlName(name), value, 2);
-    }
+    // A field holding undefined or null (a missing value) is an empty element, as Scrapy writes None's field.
+    for (const [name, value] of fieldEntries(item, this.options.fields, false)) this.#field(parts, xmlName(name), value, 2);
     if (this.#pad) parts.push('\n', this.#pad);
     parts.push('</item>');
     return parts.join('');
@@ -54,7 +52,7 @@ export class XmlExporter implements ItemExporter {
 
   #field(parts: string[], name: string, value: unknown, depth: number): void {
     const indent = this.#pad ? '\n' + this.#pad.repeat(depth) : '';
-    if (value instanceof Date) value = value.toISOString();
+    if (value instanceof Date) value = formatDate(value, this.options.datetimeFormat ?? 'iso', 'text');
     else if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
       value = (value as { toJSON(): unknown }).toJSON();
     }
@@ -65,7 +63,7 @@ export class XmlExporter implements ItemExporter {
       for (const v of value) this.#field(parts, 'value', v, depth + 1);
       if (value.length && indent) parts.push(indent);
     } else if (value !== null && typeof value === 'object') {
-      const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+      const entries = Object.entries(value);
       for (const [k, v] of entries) this.#field(parts, xmlName(k), v, depth + 1);
       if (entries.length && indent) parts.push(indent);
     } else if (value !== null && value !== undefined) {

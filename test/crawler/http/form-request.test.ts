@@ -51,7 +51,7 @@ describe('JsonRequest', () => {
   it('sends data as JSON with JSON headers and POST', () => {
     const r = new JsonRequest('https://api.test/q', { data: { q: 'shoes', page: 2 } });
     assert.equal(r.method, 'POST');
-    assert.equal(r.text, '{"q":"shoes","page":2}');
+    assert.equal(r.text, '{"page": 2, "q": "shoes"}');
     assert.equal(r.headers.get('Content-Type'), 'application/json');
     assert.match(r.headers.get('Accept')!, /application\/json/);
   });
@@ -64,7 +64,7 @@ describe('JsonRequest', () => {
   it('replace({ data }) re-encodes the body', () => {
     const r = new JsonRequest('https://api.test/', { data: { page: 1 } }).replace({ data: { page: 2 } });
     assert.ok(r instanceof JsonRequest);
-    assert.equal(r.text, '{"page":2}');
+    assert.equal(r.text, '{"page": 2}');
   });
   it('names the URL when data cannot be JSON', () => {
     const cyclic: Record<string, unknown> = {};
@@ -76,7 +76,7 @@ describe('JsonRequest', () => {
     const r = new JsonRequest('https://api.test/q', { data: { a: [1, 'é'] }, errback: spider.onError });
     const back = Request.fromJSON(JSON.parse(JSON.stringify(r.toJSON(spider))), spider);
     assert.ok(back instanceof JsonRequest);
-    assert.equal(back.text, '{"a":[1,"é"]}');
+    assert.equal(back.text, '{"a": [1, "\\u00e9"]}');
     assert.equal(back.method, 'POST');
     assert.equal(back.errback, spider.onError);
     assert.deepEqual(back.headers.getAll('content-type'), ['application/json']);
