@@ -1,5 +1,6 @@
 // Shared test helpers: real deploy bundles (tar.gz built here, valid or hostile), a real
 // server on 127.0.0.1:0 in a fresh temp folder, and a small API client.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { defaultServerConfig, type ServerConfig } from '../../src/server/config.
 import { canonicalJson } from '../../src/project/manifest.js';
 import { startServer, type ServerOptions, type TscrapyServer } from '../../src/server/server.js';
 
+export const RUN_SERVER = fileURLToPath(new URL('./fixtures/run-server.ts', import.meta.url));
 export const FIXTURE_CHILD = fileURLToPath(new URL('./fixtures/job-child.mjs', import.meta.url));
 
 export function tempDir(prefix = 'tscrapy-server-'): string {
@@ -183,4 +185,23 @@ export async function startTestServer(over: Partial<ServerConfig> = {}, opts: Pa
       if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A server in its own process (a test can kill -9 it, or see it die). */
+export async function processServer(config: ServerConfig): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', RUN_SERVER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { proc, url };
 }

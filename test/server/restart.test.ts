@@ -1,31 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import type { ServerConfig } from '../../src/server/config.js';
-import { client, makeBundle, startTestServer, tempDir, testConfig, waitFor } from './helpers.js';
-
-const RUN_SERVER = fileURLToPath(new URL('./fixtures/run-server.ts', import.meta.url));
-
-/** A server in a child process, to be killed with SIGKILL. */
-async function processServer(config: ServerConfig): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', RUN_SERVER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { proc, url };
-}
+import { client, makeBundle, processServer, startTestServer, tempDir, testConfig, waitFor } from './helpers.js';
 
 function kill9(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

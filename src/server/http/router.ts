@@ -7,6 +7,7 @@ import { handleUi } from '../webui/routes.js';
 import { makeBasicAuth } from './auth.js';
 import { readParams, type BodyLimits } from './body.js';
 import { serveJobFile } from './files.js';
+import { parseTarget } from './target.js';
 
 const FORM_LIMIT = 1024 * 1024;
 
@@ -56,49 +57,71 @@ export function createRequestHandler(ctx: ServerContext, log: (msg: string) => v
     else res.destroy();
   };
 
-  return (req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const path = url.pathname;
-      try {
-        if (authorized && !authorized(req)) {
-          req.resume();
-          return errorReply(res, new ApiError('authentication required: send HTTP basic auth credentials', 401), 401, {
-            'www-authenticate': 'Basic realm="tscrapy server", charset="UTF-8"',
-          });
-        }
-        if (req.method === 'POST' && crossSite(req)) {
-          req.resume();
-          return errorReply(res, new ApiError('cross-site POST refused: the Origin does not match this server', 403), 403);
-        }
-        const endpoint = ENDPOINTS.get(path);
-        if (endpoint) {
-          const allowed = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : endpoint.methods;
-          if (req.method === 'OPTIONS') {
-            res.writeHead(204, { allow: ['OPTIONS', ...allowed].join(', '), 'access-control-allow-origin': '*' });
-            return res.end();
-          }
-          const method = req.method === 'HEAD' ? 'GET' : req.method;
-          if (!endpoint.methods.includes(method as 'GET')) {
-            req.resume();
-            return errorReply(res, new ApiError(`${path.slice(1)} accepts ${endpoint.methods.join(' or ')}, not ${req.method}`, 405), 405, { allow: allowed.join(', ') });
-          }
-          const params = await readParams(req, url, limits);
-          const data = await endpoint.handle(ctx, params);
-          return sendJson(res, 200, { node_name: config.node_name, status: 'ok', ...data });
-        }
-        const files = /^\/(logs|items)\/(.+)$/.exec(path);
-        if (files && (req.method === 'GET' || req.method === 'HEAD')) {
-          return await serveJobFile(ctx, req, res, files[1] as 'logs' | 'items', files[2]!.split('/'), url);
-        }
-        if (await handleUi(ctx, req, res, url, () => readParams(req, url, limits))) return;
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let url: URL;
+    try {
+      url = parseTarget(req.url);
+    } catch (err) {
+      req.resume();
+      return errorReply(res, err, 400, { connection: 'close' });
+    }
+    const path = url.pathname;
+    try {
+      if (authorized && !authorized(req)) {
         req.resume();
-        return errorReply(res, new ApiError(`no such resource: ${path} (the API is ${[...ENDPOINTS.keys()].join(', ')})`, 404), 404);
-      } catch (err) {
-        if (!(err instanceof ApiError)) log(`Error handling ${req.method} ${path}: ${(err as Error)?.stack ?? String(err)}`);
-        if (err instanceof ApiError && err.httpStatus === 413) res.setHeader('connection', 'close');
-        errorReply(res, err);
+        return errorReply(res, new ApiError('authentication required: send HTTP basic auth credentials', 401), 401, {
+          'www-authenticate': 'Basic realm="tscrapy server", charset="UTF-8"',
+        });
       }
-    })();
+      if (req.method === 'POST' && crossSite(req)) {
+        req.resume();
+        return errorReply(res, new ApiError('cross-site POST refused: the Origin does not match this server', 403), 403);
+      }
+      const endpoint = ENDPOINTS.get(path);
+      if (endpoint) {
+        const allowed = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : endpoint.methods;
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204, { allow: ['OPTIONS', ...allowed].join(', '), 'access-control-allow-origin': '*' });
+          return res.end();
+        }
+        const method = req.method === 'HEAD' ? 'GET' : req.method;
+        if (!endpoint.methods.includes(method as 'GET')) {
+          req.resume();
+          return errorReply(res, new ApiError(`${path.slice(1)} accepts ${endpoint.methods.join(' or ')}, not ${req.method}`, 405), 405, { allow: allowed.join(', ') });
+        }
+        const params = await readParams(req, url, limits);
+        const data = await endpoint.handle(ctx, params);
+        return sendJson(res, 200, { node_name: config.node_name, status: 'ok', ...data });
+      }
+      const files = /^\/(logs|items)\/(.+)$/.exec(path);
+      if (files && (req.method === 'GET' || req.method === 'HEAD')) {
+        return await serveJobFile(ctx, req, res, files[1] as 'logs' | 'items', files[2]!.split('/'), url);
+      }
+      if (await handleUi(ctx, req, res, url, () => readParams(req, url, limits))) return;
+      req.resume();
+      return errorReply(res, new ApiError(`no such resource: ${path} (the API is ${[...ENDPOINTS.keys()].join(', ')})`, 404), 404);
+    } catch (err) {
+      if (!(err instanceof ApiError)) log(`Error handling ${req.method} ${path}: ${(err as Error)?.stack ?? String(err)}`);
+      if (err instanceof ApiError && err.httpStatus === 413) res.setHeader('connection', 'close');
+      errorReply(res, err);
+    }
+  };
+
+  return (req, res) => {
+    // A write to a socket the client already closed must not become an uncaught 'error'.
+    res.on('error', () => res.destroy());
+    handle(req, res).catch((err: unknown) => {
+      // Last resort: whatever went wrong, this request ends and the server stays up.
+      log(`Error handling ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
+      try {
+        if (res.headersSent) res.destroy();
+        else {
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+          res.end('internal error\n');
+        }
+      } catch {
+        res.destroy();
+      }
+    });
   };
 }
