@@ -82,7 +82,8 @@ export function createRequestHandler(ctx: ServerContext, log: (msg: string) => v
         const allowed = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : endpoint.methods;
         if (req.method === 'OPTIONS') {
           res.writeHead(204, { allow: ['OPTIONS', ...allowed].join(', '), 'access-control-allow-origin': '*' });
-          return res.end();
+          res.end();
+          return;
         }
         const method = req.method === 'HEAD' ? 'GET' : req.method;
         if (!endpoint.methods.includes(method as 'GET')) {
