@@ -7,13 +7,14 @@ import { handleUi } from '../webui/routes.js';
 import { makeBasicAuth } from './auth.js';
 import { readParams, type BodyLimits } from './body.js';
 import { serveJobFile } from './files.js';
+import { makeCors, makeHostCheck } from './origin.js';
 import { parseTarget } from './target.js';
 
 const FORM_LIMIT = 1024 * 1024;
 
 /**
- * Writes a JSON reply the way Scrapyd does: `status` and `node_name` in every reply,
- * a trailing newline, permissive CORS headers (dashboards read the API from browsers).
+ * Writes a JSON reply the way Scrapyd does: `status` and `node_name` in every reply, a
+ * trailing newline. CORS headers, when the Origin is allowed, are set by the router.
  */
 export function sendJson(res: ServerResponse, httpStatus: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
   // top-level JsonFragment values are spliced in as they are (pre-serialised job lists)
@@ -21,9 +22,6 @@ export function sendJson(res: ServerResponse, httpStatus: number, body: Record<s
   const content = `{${parts.join(',')}}\n`;
   res.writeHead(httpStatus, {
     'content-type': 'application/json',
-    'access-control-allow-origin': '*',
-    'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE',
-    'access-control-allow-headers': ' X-Requested-With',
     'content-length': String(Buffer.byteLength(content)),
     ...headers,
   });
@@ -42,11 +40,18 @@ function crossSite(req: IncomingMessage): boolean {
   }
 }
 
+/** Scrapyd's method list for a resource: `OPTIONS, HEAD, GET` or `OPTIONS, HEAD, POST`. */
+function scrapydMethods(methods: readonly string[]): string {
+  return ['OPTIONS', 'HEAD', ...methods].join(', ');
+}
+
 /** The server's request handler: auth, CSRF check, JSON API, job files, web UI. */
 export function createRequestHandler(ctx: ServerContext, log: (msg: string) => void): (req: IncomingMessage, res: ServerResponse) => void {
   const { config } = ctx;
   const authorized = config.username || config.password ? makeBasicAuth(config.username, config.password) : undefined;
   const limits: BodyLimits = { maxFormBytes: FORM_LIMIT, maxFileBytes: config.max_upload_size };
+  const hostAllowed = makeHostCheck(config);
+  const cors = makeCors(config);
   const errorReply = (res: ServerResponse, err: unknown, honestStatus?: number, headers?: Record<string, string>) => {
     const api = err instanceof ApiError;
     const status = honestStatus ?? (config.error_status_codes ? (api ? err.httpStatus : 500) : 200);
@@ -67,28 +72,35 @@ export function createRequestHandler(ctx: ServerContext, log: (msg: string) => v
     }
     const path = url.pathname;
     try {
+      if (!hostAllowed(req)) {
+        req.resume();
+        const host = JSON.stringify(req.headers.host);
+        return errorReply(res, new ApiError(`Host ${host} is not answered: without authentication this server answers only localhost, IP addresses and the names in allowed_hosts (a web page could otherwise reach it through DNS rebinding)`, 403), 403);
+      }
+      const endpoint = ENDPOINTS.get(path);
+      if (endpoint) for (const [k, v] of Object.entries(cors.headers(req, scrapydMethods(endpoint.methods)))) res.setHeader(k, v);
       if (authorized && !authorized(req)) {
         req.resume();
         return errorReply(res, new ApiError('authentication required: send HTTP basic auth credentials', 401), 401, {
           'www-authenticate': 'Basic realm="tscrapy server", charset="UTF-8"',
         });
       }
-      if (req.method === 'POST' && crossSite(req)) {
+      if (req.method === 'POST' && crossSite(req) && !cors.allows(req)) {
         req.resume();
         return errorReply(res, new ApiError('cross-site POST refused: the Origin does not match this server', 403), 403);
       }
-      const endpoint = ENDPOINTS.get(path);
       if (endpoint) {
-        const allowed = endpoint.methods.includes('GET') ? [...endpoint.methods, 'HEAD'] : endpoint.methods;
         if (req.method === 'OPTIONS') {
-          res.writeHead(204, { allow: ['OPTIONS', ...allowed].join(', '), 'access-control-allow-origin': '*' });
+          req.resume();
+          res.writeHead(204, { allow: scrapydMethods(endpoint.methods) });
           res.end();
           return;
         }
         const method = req.method === 'HEAD' ? 'GET' : req.method;
         if (!endpoint.methods.includes(method as 'GET')) {
           req.resume();
-          return errorReply(res, new ApiError(`${path.slice(1)} accepts ${endpoint.methods.join(' or ')}, not ${req.method}`, 405), 405, { allow: allowed.join(', ') });
+          // Scrapyd answers a wrong method like any other error: 200 unless error_status_codes
+          return errorReply(res, new ApiError(`${path.slice(1)} accepts ${endpoint.methods.join(' or ')}, not ${req.method}`, 405), undefined, { allow: scrapydMethods(endpoint.methods) });
         }
         const params = await readParams(req, url, limits);
         const data = await endpoint.handle(ctx, params);
