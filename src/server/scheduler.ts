@@ -21,6 +21,13 @@ export interface ScheduleRequest {
   args: Record<string, string>;
 }
 
+/**
+ * Bytes of spider arguments and settings one job may store. Every job's record is kept in
+ * memory, in the jobs database and in listjobs.json, so one must not be able to grow them
+ * without bound (three 200 MB schedule.json calls once made the database unloadable).
+ */
+export const MAX_JOB_INPUT_BYTES = 64 * 1024;
+
 interface Running {
   job: JobRecord;
   proc: RunningJob;
@@ -139,6 +146,10 @@ export class JobScheduler {
     const existing = this.#byId.get(req.jobid);
     if (existing && existing.state !== 'finished') {
       throw new ApiError(`job '${req.jobid}' already exists and is ${existing.state}`, 409);
+    }
+    const size = Buffer.byteLength(JSON.stringify([req.args, req.settings]));
+    if (size > MAX_JOB_INPUT_BYTES) {
+      throw new ApiError(`the spider arguments and settings of job '${req.jobid}' take ${size} bytes, more than the limit of ${MAX_JOB_INPUT_BYTES}: pass large inputs as a file or URL instead`, 413);
     }
     if (existing) this.#forget(existing, false);
     const job: JobRecord = {

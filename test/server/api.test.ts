@@ -111,7 +111,7 @@ describe('Scrapyd JSON API', { timeout: 60_000 }, () => {
       [t.post('/delversion.json', { project: 'demo' }), "'version' parameter is required"],
       [t.post('/delproject.json', { project: 'ghost' }), "project 'ghost' not found"],
       [t.post('/addversion.json', { project: 'demo', version: '1' }), "'egg' parameter is required"],
-      [t.upload('demo', '1', 'not-a-file'), /^egg must be an uploaded file/],
+      [t.upload('demo', '1', 'not-a-file'), /^egg is not a tar\.gz bundle/],
     ];
     for (const [p, expected] of cases) {
       const r = await p;

@@ -102,7 +102,7 @@ export function createRequestHandler(ctx: ServerContext, log: (msg: string) => v
           // Scrapyd answers a wrong method like any other error: 200 unless error_status_codes
           return errorReply(res, new ApiError(`${path.slice(1)} accepts ${endpoint.methods.join(' or ')}, not ${req.method}`, 405), undefined, { allow: scrapydMethods(endpoint.methods) });
         }
-        const params = await readParams(req, url, limits);
+        const params = await readParams(req, url, endpoint.bundleField ? { ...limits, bundleField: endpoint.bundleField } : limits);
         const data = await endpoint.handle(ctx, params);
         return sendJson(res, 200, { node_name: config.node_name, status: 'ok', ...data });
       }
