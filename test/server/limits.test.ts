@@ -38,7 +38,7 @@ describe('size caps', { timeout: 60_000 }, () => {
       assert.match((await (await fetch(new URL('/schedule.json', t.url), { method: 'POST', body: file })).json()).message, /this endpoint takes no files/);
       const form = await postRaw(t.url, '/schedule.json', 'application/x-www-form-urlencoded', `project=demo&spider=alpha&blob=${big}`);
       assert.match(form.body.message, /request body is larger than the limit of 1048576 bytes/);
-      const declared = await (await fetch(new URL('/schedule.json', t.url), { method: 'POST', body: (() => { const f = new FormData(); f.append('blob', big); return f; })() })).json();
+      const declared = await (await fetch(new URL('/schedule.json', t.url), { method: 'POST', body: (() => { const f = new FormData(); f.append('blob', big); return f; })() })).json() as any;
       assert.match(declared.message, /request body is larger than the limit of 1114112 bytes/);
       const record = await t.post('/schedule.json', { project: 'demo', spider: 'alpha', blob: 'z'.repeat(100 * 1024) });
       assert.match(record.body.message, /^the spider arguments and settings of job '\w+' take \d+ bytes, more than the limit of 65536/);
