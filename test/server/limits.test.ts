@@ -11,6 +11,10 @@ function urlencodeBytes(bytes: Buffer): string {
   return out;
 }
 
+async function postForm(url: string, path: string, body: FormData): Promise<any> {
+  return (await fetch(new URL(path, url), { method: 'POST', body })).json();
+}
+
 async function postRaw(url: string, path: string, type: string, body: string | Buffer) {
   const r = await fetch(new URL(path, url), { method: 'POST', headers: { 'content-type': type }, body });
   return { status: r.status, body: (await r.json()) as any };
@@ -24,21 +28,21 @@ describe('size caps', { timeout: 60_000 }, () => {
       const big = 'x'.repeat(2 * 1024 * 1024);
       const fd = new FormData();
       for (const [k, v] of [['project', 'demo'], ['spider', 'alpha'], ['blob', 'x'.repeat(1024 * 1024 + 10)]]) fd.append(k, v!);
-      const oneField = await (await fetch(new URL('/schedule.json', t.url), { method: 'POST', body: fd })).json();
+      const oneField = await postForm(t.url, '/schedule.json', fd);
       assert.equal(oneField.status, 'error');
       assert.match(oneField.message, /field blob is larger than the limit of 1048576 bytes/);
       const many = new FormData();
       for (const [k, v] of [['project', 'demo'], ['spider', 'alpha']]) many.append(k, v!);
       for (let i = 0; i < 2; i++) many.append(`a${i}`, 'y'.repeat(540 * 1024));
-      const together = await (await fetch(new URL('/schedule.json', t.url), { method: 'POST', body: many })).json();
+      const together = await postForm(t.url, '/schedule.json', many);
       assert.match(together.message, /the form fields together is larger than the limit of 1048576 bytes/);
       const file = new FormData();
       for (const [k, v] of [['project', 'demo'], ['spider', 'alpha']]) file.append(k, v!);
       file.append('blob', new Blob([Buffer.alloc(10)]), 'x.bin');
-      assert.match((await (await fetch(new URL('/schedule.json', t.url), { method: 'POST', body: file })).json()).message, /this endpoint takes no files/);
+      assert.match((await postForm(t.url, '/schedule.json', file)).message, /this endpoint takes no files/);
       const form = await postRaw(t.url, '/schedule.json', 'application/x-www-form-urlencoded', `project=demo&spider=alpha&blob=${big}`);
       assert.match(form.body.message, /request body is larger than the limit of 1048576 bytes/);
-      const declared = await (await fetch(new URL('/schedule.json', t.url), { method: 'POST', body: (() => { const f = new FormData(); f.append('blob', big); return f; })() })).json() as any;
+      const declared = await postForm(t.url, '/schedule.json', (() => { const f = new FormData(); f.append('blob', big); return f; })());
       assert.match(declared.message, /request body is larger than the limit of 1114112 bytes/);
       const record = await t.post('/schedule.json', { project: 'demo', spider: 'alpha', blob: 'z'.repeat(100 * 1024) });
       assert.match(record.body.message, /^the spider arguments and settings of job '\w+' take \d+ bytes, more than the limit of 65536/);
