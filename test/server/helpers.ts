@@ -2,7 +2,7 @@
 // server on 127.0.0.1:0 in a fresh temp folder, and a small API client.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,8 @@ export interface BundleOptions {
   extraFiles?: Record<string, string>;
   /** Corrupt bundle.mjs after hashing it. */
   corruptBundle?: boolean;
+  /** File mode of every entry (e.g. 0o6755 to test that setuid/setgid bits are stripped). */
+  mode?: number;
 }
 
 /** A valid deploy bundle (tar.gz with manifest.json, bundle.mjs, bundle.mjs.map), unless told otherwise. */
@@ -61,6 +63,7 @@ export async function makeBundle(opts: BundleOptions = {}): Promise<Buffer> {
       writeFileSync(join(dir, name), content);
       names.push(name);
     }
+    if (opts.mode !== undefined) for (const name of names) chmodSync(join(dir, name), opts.mode);
     const out = join(dir, 'out.tgz');
     await tarCreate({ gzip: true, cwd: dir, file: out, portable: true }, names);
     return readFileSync(out);

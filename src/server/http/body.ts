@@ -54,7 +54,11 @@ function hexDigit(c: number): number {
   return -1;
 }
 
-/** One urlencoded name or value as bytes: `+` is a space, %XX a byte, a stray % itself. */
+/**
+ * One urlencoded name or value as bytes: `+` is a space, %XX a byte, a stray % itself.
+ * Bytes, not a string: a bundle sent with `--data-urlencode egg@file` is binary, which a
+ * UTF-8 decode would mangle.
+ */
 function unescapeForm(part: Buffer): Buffer {
   const out = Buffer.allocUnsafe(part.length);
   let n = 0;
@@ -70,11 +74,8 @@ function unescapeForm(part: Buffer): Buffer {
   return out.subarray(0, n);
 }
 
-/**
- * application/x-www-form-urlencoded bytes → name/value byte pairs. Bytes, not strings: a
- * bundle sent with `--data-urlencode egg@file` is binary, which a UTF-8 decode would mangle.
- */
-function* urlencodedPairs(body: Buffer): Generator<[Buffer, Buffer]> {
+/** Splits `body` at each `&` (raw, still escaped), so a large value can be decoded in slices. */
+function* rawPairs(body: Buffer): Generator<[Buffer, Buffer]> {
   let start = 0;
   while (start <= body.length) {
     let end = body.indexOf(0x26, start);
@@ -82,21 +83,41 @@ function* urlencodedPairs(body: Buffer): Generator<[Buffer, Buffer]> {
     if (end > start) {
       const pair = body.subarray(start, end);
       const eq = pair.indexOf(0x3d);
-      yield eq < 0 ? [unescapeForm(pair), Buffer.alloc(0)] : [unescapeForm(pair.subarray(0, eq)), unescapeForm(pair.subarray(eq + 1))];
+      yield eq < 0 ? [pair, Buffer.alloc(0)] : [pair.subarray(0, eq), pair.subarray(eq + 1)];
     }
     start = end + 1;
   }
 }
 
-function parseUrlencoded(body: Buffer, params: Params, limits: BodyLimits): void {
+/** unescapeForm over 1 MiB slices with a turn of the event loop between them (a bundle is up to 300 MB escaped). */
+async function unescapeLarge(raw: Buffer): Promise<Buffer> {
+  const SLICE = 1024 * 1024;
+  const out: Buffer[] = [];
+  for (let start = 0; start < raw.length; ) {
+    let end = Math.min(raw.length, start + SLICE);
+    // never cut a %XX escape in two
+    if (end < raw.length && raw[end - 1] === 0x25) end -= 1;
+    else if (end < raw.length && raw[end - 2] === 0x25) end -= 2;
+    out.push(unescapeForm(raw.subarray(start, end)));
+    start = end;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return Buffer.concat(out);
+}
+
+async function parseUrlencoded(body: Buffer, params: Params, limits: BodyLimits): Promise<void> {
   let fieldBytes = 0;
-  for (const [rawName, value] of urlencodedPairs(body)) {
-    const name = rawName.toString('utf8');
+  for (const [rawName, rawValue] of rawPairs(body)) {
+    const name = unescapeForm(rawName).toString('utf8');
     if (name === limits.bundleField) {
+      const value = await unescapeLarge(rawValue);
       if (value.length > limits.maxFileBytes) throw tooLarge(`field ${name}`, limits.maxFileBytes);
       params.addFile(name, value);
       continue;
     }
+    // decoded is at least a third of raw: refuse a huge field before spending time on it
+    if (fieldBytes + (rawName.length + rawValue.length) / 3 > limits.maxFormBytes) throw tooLarge('the form fields together', limits.maxFormBytes);
+    const value = unescapeForm(rawValue);
     fieldBytes += rawName.length + value.length;
     if (fieldBytes > limits.maxFormBytes) throw tooLarge('the form fields together', limits.maxFormBytes);
     params.add(name, value.toString('utf8'));
@@ -188,7 +209,7 @@ export async function readParams(req: IncomingMessage, url: URL, limits: BodyLim
     await parseMultipart(req, params, limits);
   } else {
     const body = await readCapped(req, bodyCap(limits, true));
-    if (body.length) parseUrlencoded(body, params, limits);
+    if (body.length) await parseUrlencoded(body, params, limits);
   }
   return params;
 }
