@@ -100,7 +100,7 @@ describe('Scrapyd JSON API', { timeout: 60_000 }, () => {
         return again;
       }), "job 'job-one' already exists and is running"],
       [t.post('/cancel.json', { project: 'demo' }), "'job' parameter is required"],
-      [t.post('/cancel.json', { project: 'demo', job: 'x', signal: 'NOPE' }), /^signal "NOPE" is not a signal/],
+      [t.post('/cancel.json', { project: 'demo', job: 'x', signal: 'NOPE' }), /^signal "NOPE" is not allowed: use INT/],
       [t.get('/status.json'), "'job' parameter is required"],
       [t.get('/status.json', { job: 'x', project: 'ghost' }), "project 'ghost' not found"],
       [t.get('/listjobs.json', { project: 'ghost' }), "project 'ghost' not found"],
