@@ -34,6 +34,8 @@ export const MAX_JOB_INPUT_BYTES = 64 * 1024;
 interface Running {
   job: JobRecord;
   proc: RunningJob;
+  /** Lets a deleted version's folder go once this job has ended. */
+  releaseVersion: () => void;
   cancel?: Promise<TerminateResult>;
   cancelResult?: TerminateResult;
   /** Set by shutdown: a job with a JOBDIR goes back to pending to resume at the next start. */
@@ -272,7 +274,7 @@ export class JobScheduler {
     }
     job.pid = proc.pid;
     job.pid_start = processStartTime(proc.pid);
-    const entry: Running = { job, proc };
+    const entry: Running = { job, proc, releaseVersion: this.#versions.acquire(stored) };
     this.#running.set(job.id, entry);
     this.#db.put(job);
     this.#log(`Job ${job.id} started: ${job.project}/${job.spider} version ${stored.version}, pid ${proc.pid}`);
@@ -304,6 +306,7 @@ export class JobScheduler {
     const itemsFile = jobPaths(this.#config, job).items;
     const counted = itemsFile ? await countItems(itemsFile) : null;
     this.#running.delete(job.id);
+    entry.releaseVersion();
     job.exit_code = exit.code;
     job.exit_signal = exit.signal;
     const stats = exit.final?.stats;
