@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { isSafeName } from '../names.js';
 import { sortVersions } from '../version-order.js';
 import { DEFAULT_EXTRACT_LIMITS, extractBundle, type ExtractLimits } from './extract.js';
+import { linkTscrapy } from '../../project/load.js';
 import type { Manifest as BundleManifest } from '../../project/manifest.js';
 
 /** One deployed version of a project, unpacked at `dir` (eggs_dir/PROJECT/VERSION). */
@@ -141,6 +142,9 @@ export class VersionStore {
       const work = mkdtempSync(join(this.#tmp, 'upload-'));
       try {
         await extractBundle(packed, work, this.#limits);
+        // Written now, before the version appears: jobs of a new version starting together
+        // then find it in place instead of all writing it at once.
+        await linkTscrapy(work);
         const dir = join(this.#root, project, version);
         mkdirSync(join(this.#root, project), { recursive: true, mode: 0o700 });
         let old: string | undefined;
