@@ -191,8 +191,8 @@ export async function startTestServer(over: Partial<ServerConfig> = {}, opts: Pa
 }
 
 /** A server in its own process (a test can kill -9 it, or see it die). */
-export async function processServer(config: ServerConfig): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', RUN_SERVER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function processServer(config: ServerConfig, runner: 'fixture' | 'real' = 'fixture'): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', RUN_SERVER, JSON.stringify(config), runner], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
