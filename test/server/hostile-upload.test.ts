@@ -3,6 +3,7 @@ import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createGzip } from 'node:zlib';
+import { readBundle } from '../../src/project/archive.js';
 import { client, makeBundle, processServer, rawTarEntry, startTestServer, tempDir, testConfig } from './helpers.js';
 
 /** A tar.gz of `count` empty files (~3 MB for 500,000): cheap to send, costly to parse whole. */
@@ -21,9 +22,13 @@ async function manyEntries(count: number): Promise<Buffer> {
   return Buffer.concat(out);
 }
 
+let cached: Promise<Buffer> | undefined;
+/** The 500,000-entry archive, built once for the tests that need it. */
+const halfMillion = () => (cached ??= manyEntries(500_000));
+
 describe('hostile uploads', { timeout: 180_000 }, () => {
   it('a 500,000-entry archive is refused at the entry limit while other requests are answered', async () => {
-    const egg = await manyEntries(500_000);
+    const egg = await halfMillion();
     const dir = tempDir();
     const { proc, url } = await processServer(testConfig(dir));
     try {
@@ -66,5 +71,9 @@ describe('hostile uploads', { timeout: 180_000 }, () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('readBundle (deploy --egg) stops at the first unexpected entry of a 500,000-entry archive', { timeout: 60_000 }, async () => {
+    await assert.rejects(readBundle(await halfMillion()), /Bad bundle: unexpected entry "e0000000"/);
   });
 });

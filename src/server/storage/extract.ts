@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
-import type { ReadEntry } from 'tar';
 import { BundleRejectedError } from '../errors.js';
+import { readTarGz, TarGzReadError } from '../../project/archive.js';
 import { BundleFormatError, validateManifest, type Manifest as BundleManifest } from '../../project/manifest.js';
 
 /** Limits on what one uploaded bundle may unpack to. */
@@ -26,8 +24,6 @@ export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
 };
 
 const RATIO_FLOOR = 16 * 1024 * 1024;
-/** Bytes handed to gunzip at a time: the parse of one chunk's output is the longest the event loop waits. */
-const FEED_CHUNK = 16 * 1024;
 
 /** Why an entry path is unsafe, or undefined when it is a plain relative path within `maxDepth`. */
 function unsafePath(p: string, maxDepth: number): string | undefined {
@@ -41,91 +37,40 @@ function unsafePath(p: string, maxDepth: number): string | undefined {
 }
 
 /** A regular file of the archive, read into memory with its sha256. */
-interface ArchiveFile {
-  data: Buffer;
-  sha256: string;
-}
+type ArchiveFile = { data: Buffer; sha256: string };
 
 /**
- * Reads a .tar.gz upload as a stream: gunzip runs off the main thread and the tar parser
- * gets 16 KiB at a time, so a hostile archive (500,000 empty entries in 3 MB) never holds
- * the event loop; the first limit crossed stops the read at once. Only plain files and
- * folders are accepted; files are kept in memory (the size cap bounds them), folders skipped.
+ * Reads an upload with readTarGz (a stream that never holds the event loop and stops at the
+ * first limit): only plain files and folders, safe paths, entry count and sizes capped.
  */
 async function readArchive(packed: Buffer, limits: ExtractLimits): Promise<Map<string, ArchiveFile>> {
   if (packed.length < 2 || packed[0] !== 0x1f || packed[1] !== 0x8b) {
     throw new BundleRejectedError('egg is not a tar.gz bundle from `tscrapy deploy` (with curl, use egg=@path, not egg=path)');
   }
   const cap = Math.min(limits.maxUnpackedSize, Math.max(RATIO_FLOOR, packed.length * limits.maxRatio));
-  const { Parser } = await import('tar');
-  const files = new Map<string, ArchiveFile>();
-  const gunzip = createGunzip();
-  return new Promise<Map<string, ArchiveFile>>((resolve, reject) => {
-    let settled = false;
-    const stop = (err: Error) => {
-      if (settled) return;
-      settled = true;
-      gunzip.destroy();
-      reject(err);
-    };
-    const refuse = (why: string) => stop(new BundleRejectedError(`egg refused: ${why}`));
-    let entries = 0;
-    let total = 0;
-    let unpacked = 0;
-    const parser = new Parser({
-      strict: true,
-      onReadEntry: (entry: ReadEntry) => {
-        if (settled) return void entry.resume();
-        entries++;
-        const path = entry.path.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
-        const bad = unsafePath(entry.path, limits.maxDepth);
-        if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'Directory') {
-          return refuse(`entry ${JSON.stringify(entry.path)} is a ${entry.type}: only plain files and folders are accepted`);
-        }
-        if (bad) return refuse(`entry ${JSON.stringify(entry.path)} ${bad}`);
-        if (entries > limits.maxEntries) return refuse(`more than ${limits.maxEntries} entries`);
-        total += entry.size ?? 0;
-        if (total > limits.maxUnpackedSize) return refuse(`entries total more than ${limits.maxUnpackedSize} bytes`);
-        if (entry.type === 'Directory') return void entry.resume();
-        if (files.has(path)) return refuse(`entry ${JSON.stringify(entry.path)} appears twice`);
-        const hash = createHash('sha256');
-        const parts: Buffer[] = [];
-        entry.on('data', (c: Buffer) => {
-          hash.update(c);
-          parts.push(c);
-        });
-        entry.on('end', () => files.set(path, { data: Buffer.concat(parts), sha256: hash.digest('hex') }));
-      },
-    });
-    parser.on('error', (err: Error) => stop(new BundleRejectedError(`egg is not a valid tar archive: ${err.message}`)));
-    parser.on('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve(files);
-    });
-    gunzip.on('data', (chunk: Buffer) => {
-      unpacked += chunk.length;
-      if (unpacked > cap) {
-        return stop(new BundleRejectedError(`egg unpacks to more than ${cap} bytes (limits: ${limits.maxUnpackedSize} bytes, ratio ${limits.maxRatio}:1 above ${RATIO_FLOOR} bytes)`));
-      }
-      if (!settled) parser.write(chunk);
-    });
-    gunzip.on('end', () => {
-      if (!settled) parser.end();
-    });
-    gunzip.on('error', (err: Error) => stop(new BundleRejectedError(`egg is not a valid gzip stream: ${err.message}`)));
-    // fed a slice at a time, each after the last was taken, so a stop takes effect at once
-    let offset = 0;
-    const feed = () => {
-      while (!settled && offset < packed.length) {
-        const slice = packed.subarray(offset, offset + FEED_CHUNK);
-        offset += slice.length;
-        if (!gunzip.write(slice)) return void gunzip.once('drain', feed);
-      }
-      if (!settled) gunzip.end();
-    };
-    feed();
-  });
+  let entries = 0;
+  let total = 0;
+  const check = (entry: { path: string; type: string; size: number }): string | undefined => {
+    entries++;
+    if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'Directory') {
+      return `entry ${JSON.stringify(entry.path)} is a ${entry.type}: only plain files and folders are accepted`;
+    }
+    const bad = unsafePath(entry.path, limits.maxDepth);
+    if (bad) return `entry ${JSON.stringify(entry.path)} ${bad}`;
+    if (entries > limits.maxEntries) return `more than ${limits.maxEntries} entries`;
+    total += entry.size;
+    if (total > limits.maxUnpackedSize) return `entries total more than ${limits.maxUnpackedSize} bytes`;
+    return undefined;
+  };
+  try {
+    return await readTarGz(packed, { maxBytes: cap, check });
+  } catch (err) {
+    if (!(err instanceof TarGzReadError)) throw err;
+    if (err.kind === 'refused') throw new BundleRejectedError(`egg refused: ${err.message}`);
+    if (err.kind === 'size') throw new BundleRejectedError(`egg unpacks to more than ${cap} bytes (limits: ${limits.maxUnpackedSize} bytes, ratio ${limits.maxRatio}:1 above ${RATIO_FLOOR} bytes)`);
+    if (err.kind === 'tar') throw new BundleRejectedError(`egg is not a valid tar archive: ${err.message}`);
+    throw new BundleRejectedError(`egg is not a valid gzip stream: ${err.message}`);
+  }
 }
 
 /**
