@@ -1,7 +1,8 @@
 import { chmod, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { createGunzip } from 'node:zlib';
 import type { ReadEntry } from 'tar';
 import { VERSION } from '../crawler/settings/defaults.js';
 import { sha256 } from './bundler.js';
@@ -117,6 +118,95 @@ export async function packArchive(input: ArchiveInput): Promise<{ archive: Buffe
   }
 }
 
+/** Why readTarGz stopped: a bad gzip stream, a bad tar structure, the size cap, or an entry `check` refused. */
+export class TarGzReadError extends Error {
+  constructor(
+    readonly kind: 'gzip' | 'tar' | 'size' | 'refused',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How readTarGz bounds a read. */
+export interface TarGzLimits {
+  /** Bytes after decompression. */
+  maxBytes: number;
+  /** Called at each entry's header: why it is refused (the read stops there), or undefined. */
+  check?: (entry: { path: string; type: string; size: number }) => string | undefined;
+}
+
+/** Bytes handed to gunzip at a time: the parse of one slice's output is the longest the event loop waits. */
+const FEED_BYTES = 16 * 1024;
+
+/**
+ * Reads a .tar.gz as a stream: gunzip runs off the main thread and the tar parser gets its
+ * output a slice at a time, so a hostile archive (500,000 empty entries in 3 MB) never holds
+ * the event loop, and the first limit crossed or entry refused stops the read at once.
+ * Plain files are returned in memory with their sha256, by path (`./` and empty segments
+ * removed); folders are skipped; a path seen twice is refused. Rejects with TarGzReadError.
+ */
+export async function readTarGz(archive: Uint8Array, limits: TarGzLimits): Promise<Map<string, { data: Buffer; sha256: string }>> {
+  const { Parser } = await import('tar');
+  const packed = Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength);
+  const files = new Map<string, { data: Buffer; sha256: string }>();
+  const gunzip = createGunzip();
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const stop = (err: TarGzReadError) => {
+      if (settled) return;
+      settled = true;
+      gunzip.destroy();
+      reject(err);
+    };
+    let unpacked = 0;
+    const parser = new Parser({
+      strict: true,
+      onReadEntry: (entry: ReadEntry) => {
+        if (settled) return void entry.resume();
+        const path = entry.path.split('/').filter((seg) => seg !== '' && seg !== '.').join('/');
+        const why = limits.check?.({ path: entry.path, type: entry.type, size: entry.size ?? 0 });
+        if (why) return stop(new TarGzReadError('refused', why));
+        if (entry.type !== 'File' && entry.type !== 'OldFile') return void entry.resume();
+        if (files.has(path)) return stop(new TarGzReadError('refused', `entry ${JSON.stringify(entry.path)} appears twice`));
+        const hash = createHash('sha256');
+        const parts: Buffer[] = [];
+        entry.on('data', (c: Buffer) => {
+          hash.update(c);
+          parts.push(c);
+        });
+        entry.on('end', () => files.set(path, { data: Buffer.concat(parts), sha256: hash.digest('hex') }));
+      },
+    });
+    parser.on('error', (err: Error) => stop(new TarGzReadError('tar', err.message)));
+    parser.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(files);
+    });
+    gunzip.on('data', (chunk: Buffer) => {
+      unpacked += chunk.length;
+      if (unpacked > limits.maxBytes) return stop(new TarGzReadError('size', `it unpacks to more than ${limits.maxBytes} bytes`));
+      if (!settled) parser.write(chunk);
+    });
+    gunzip.on('end', () => {
+      if (!settled) parser.end();
+    });
+    gunzip.on('error', (err: Error) => stop(new TarGzReadError('gzip', err.message)));
+    // a slice at a time, each once gunzip took the last, so a stop takes effect at once
+    let offset = 0;
+    const feed = () => {
+      while (!settled && offset < packed.length) {
+        const slice = packed.subarray(offset, offset + FEED_BYTES);
+        offset += slice.length;
+        if (!gunzip.write(slice)) return void gunzip.once('drain', feed);
+      }
+      if (!settled) gunzip.end();
+    };
+    feed();
+  });
+}
+
 /** Limits for reading an archive in memory. */
 export interface ReadLimits {
   /** Largest decompressed size accepted. @default 256 MiB */
@@ -131,50 +221,33 @@ export interface ReadLimits {
  */
 export async function readBundle(archive: Uint8Array, limits: ReadLimits = {}): Promise<{ manifest: Manifest; files: Record<(typeof PAYLOAD_FILES)[number], Buffer> }> {
   const maxBytes = limits.maxBytes ?? 256 * 1024 * 1024;
-  let tarBytes: Buffer;
+  const check = (entry: { path: string; type: string }) => {
+    const name = entry.path.replace(/^\.\//, '');
+    if (entry.type === 'File' && (ARCHIVE_ENTRIES as readonly string[]).includes(name)) return undefined;
+    return `unexpected entry ${JSON.stringify(entry.path)} (${entry.type}); a bundle holds only the files ${ARCHIVE_ENTRIES.join(', ')}`;
+  };
+  let read: Map<string, { data: Buffer; sha256: string }>;
   try {
-    tarBytes = gunzipSync(archive, { maxOutputLength: maxBytes });
+    read = await readTarGz(archive, { maxBytes, check });
   } catch (err) {
-    throw new BundleFormatError(`The bundle is not a gzip file within ${maxBytes} bytes: ${(err as Error).message}`);
+    if (!(err instanceof TarGzReadError)) throw err;
+    if (err.kind === 'refused') throw new BundleFormatError(`Bad bundle: ${err.message}`);
+    if (err.kind === 'tar') throw new BundleFormatError(`The bundle is not a valid tar archive: ${err.message}`);
+    throw new BundleFormatError(`The bundle is not a gzip file within ${maxBytes} bytes: ${err.message}`);
   }
-  const files = new Map<string, Buffer>();
-  const problems: string[] = [];
-  const { Parser } = await import('tar');
-  await new Promise<void>((resolve, reject) => {
-    const parser = new Parser({
-      strict: true,
-      onReadEntry: (entry: ReadEntry) => {
-        const name = entry.path.replace(/^\.\//, '');
-        if (entry.type !== 'File' || !(ARCHIVE_ENTRIES as readonly string[]).includes(name) || files.has(name)) {
-          problems.push(`unexpected entry ${JSON.stringify(entry.path)} (${entry.type}); a bundle holds only the files ${ARCHIVE_ENTRIES.join(', ')}`);
-          entry.resume();
-          return;
-        }
-        const parts: Buffer[] = [];
-        entry.on('data', (c: Buffer) => parts.push(c));
-        entry.on('end', () => files.set(name, Buffer.concat(parts)));
-      },
-    });
-    parser.on('error', reject);
-    parser.on('end', () => resolve());
-    parser.end(tarBytes);
-  }).catch((err: Error) => {
-    throw new BundleFormatError(`The bundle is not a valid tar archive: ${err.message}`);
-  });
-  if (problems.length) throw new BundleFormatError(`Bad bundle: ${problems[0]}`);
-  for (const name of ARCHIVE_ENTRIES) if (!files.has(name)) throw new BundleFormatError(`Bad bundle: ${name} is missing`);
+  for (const name of ARCHIVE_ENTRIES) if (!read.has(name)) throw new BundleFormatError(`Bad bundle: ${name} is missing`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(files.get('manifest.json')!.toString('utf8'));
+    parsed = JSON.parse(read.get('manifest.json')!.data.toString('utf8'));
   } catch (err) {
     throw new BundleFormatError(`manifest.json is not valid JSON: ${(err as Error).message}`);
   }
   const manifest = validateManifest(parsed);
   for (const name of PAYLOAD_FILES) {
-    const actual = sha256(files.get(name)!);
+    const actual = read.get(name)!.sha256;
     if (actual !== manifest.files[name]) throw new BundleFormatError(`Bad bundle: ${name} has sha256 ${actual} but manifest.json says ${manifest.files[name]}`);
   }
-  return { manifest, files: { 'bundle.mjs': files.get('bundle.mjs')!, 'bundle.mjs.map': files.get('bundle.mjs.map')! } };
+  return { manifest, files: { 'bundle.mjs': read.get('bundle.mjs')!.data, 'bundle.mjs.map': read.get('bundle.mjs.map')!.data } };
 }
 
 /** The validated manifest of a bundle archive (payload hashes checked too). */

@@ -59,9 +59,16 @@ export function serializeManifest(m: Manifest): string {
   return JSON.stringify(ordered, null, 2) + '\n';
 }
 
-/** Checks a spider name is safe to use as a path segment on a server. */
+/**
+ * The one rule for names that become path segments on a server (spider, project and version
+ * names, job ids): the manifest is checked with it at deploy and upload, and schedule.json
+ * with the same, so a spider that deploys can always be scheduled.
+ */
+export const SAFE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+
+/** Checks a spider name is safe to use as a path segment on a server (SAFE_NAME_PATTERN). */
 export function isSafeName(s: string): boolean {
-  return s.length > 0 && s.length <= 200 && s !== '.' && s !== '..' && !/[/\\\0]/.test(s);
+  return SAFE_NAME_PATTERN.test(s);
 }
 
 /**
@@ -81,7 +88,7 @@ export function validateManifest(obj: unknown): Manifest {
   if (!Array.isArray(m.spiders)) fail('spiders', 'an array of spider names', m.spiders);
   const spiders = m.spiders as unknown[];
   spiders.forEach((s, i) => {
-    if (typeof s !== 'string' || !isSafeName(s)) fail(`spiders[${i}]`, 'a non-empty name without / \\ or NUL, not "." or ".."', s);
+    if (typeof s !== 'string' || !isSafeName(s)) fail(`spiders[${i}]`, '1-128 characters from A-Z a-z 0-9 . _ + -, starting with a letter or digit', s);
   });
   if (new Set(spiders).size !== spiders.length) fail('spiders', 'unique names', m.spiders);
   if (typeof m.settingsModule !== 'string') fail('settingsModule', 'a string', m.settingsModule);

@@ -43,6 +43,10 @@ export interface ServerConfig {
   max_upload_size: number;
   /** tscrapy: ms between a cancel's signal and SIGTERM, and again before SIGKILL. @default 10000 */
   cancel_timeout: number;
+  /** tscrapy: Host names answered without auth besides localhost and IP addresses (comma-separated; `*` any). @default '' */
+  allowed_hosts: string;
+  /** tscrapy: web origins that get CORS headers on the JSON API and may POST to it (comma-separated; `*` any). @default '' */
+  allowed_origins: string;
 }
 
 export type ServerConfigKey = keyof ServerConfig;
@@ -68,6 +72,8 @@ const KINDS: Record<ServerConfigKey, Kind> = {
   error_status_codes: 'bool',
   max_upload_size: 'int',
   cancel_timeout: 'int',
+  allowed_hosts: 'string',
+  allowed_origins: 'string',
 };
 
 /** Every key the server understands, for flags and docs. */
@@ -94,6 +100,8 @@ export function defaultServerConfig(): ServerConfig {
     error_status_codes: false,
     max_upload_size: 100 * 1024 * 1024,
     cancel_timeout: 10_000,
+    allowed_hosts: '',
+    allowed_origins: '',
   };
 }
 

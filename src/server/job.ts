@@ -30,6 +30,8 @@ export interface JobRecord {
   start_time: number | null;
   end_time: number | null;
   pid: number | null;
+  /** When the process with `pid` started (see processStartTime), to recognise it after a server crash; absent in older records. */
+  pid_start?: string | null;
   /** JOBDIR, when jobs_dir is set: the job resumes from it after a restart. */
   jobdir: string | null;
   exit_code: number | null;

@@ -1,10 +1,12 @@
+import { SAFE_NAME_PATTERN } from '../project/manifest.js';
 import { ApiError } from './errors.js';
 
 /**
  * Names that become path segments (project, version, spider, job id) must match this before
  * any `path.join`: it cannot express `..`, `.`, a slash, a backslash, NUL or a leading dash.
+ * The same rule as the manifest's spider names, so whatever deploys can be scheduled.
  */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+const NAME = SAFE_NAME_PATTERN;
 
 export type NameKind = 'project' | 'version' | 'spider' | 'job';
 

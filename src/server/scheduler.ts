@@ -4,9 +4,12 @@ import { dirname, join } from 'node:path';
 import type { ServerConfig } from './config.js';
 import { ApiError } from './errors.js';
 import type { JobRecord, JobState } from './job.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isSameProcess, processStartTime } from './launcher/process-identity.js';
 import { describeCancel, terminate, type TerminateResult } from './launcher/terminate.js';
 import type { ExitInfo, JobRunner, RunningJob } from './launcher/types.js';
 import { PendingQueue } from './queue.js';
+import { countItems } from './storage/items-count.js';
 import type { JobsDb } from './storage/jobs-db.js';
 import type { VersionStore } from './storage/versions.js';
 
@@ -21,9 +24,18 @@ export interface ScheduleRequest {
   args: Record<string, string>;
 }
 
+/**
+ * Bytes of spider arguments and settings one job may store. Every job's record is kept in
+ * memory, in the jobs database and in listjobs.json, so one must not be able to grow them
+ * without bound (three 200 MB schedule.json calls once made the database unloadable).
+ */
+export const MAX_JOB_INPUT_BYTES = 64 * 1024;
+
 interface Running {
   job: JobRecord;
   proc: RunningJob;
+  /** Lets a deleted version's folder go once this job has ended. */
+  releaseVersion: () => void;
   cancel?: Promise<TerminateResult>;
   cancelResult?: TerminateResult;
   /** Set by shutdown: a job with a JOBDIR goes back to pending to resume at the next start. */
@@ -38,14 +50,32 @@ export function jobPaths(config: ServerConfig, job: Pick<JobRecord, 'project' | 
   };
 }
 
-function pidAlive(pid: number | null): boolean {
-  if (!pid || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
+/**
+ * Ends a process a crashed server left running: it lost its IPC channel and stops by itself
+ * (feeds and JOBDIR flushed), so it gets `graceMs` first, then SIGTERM, then SIGKILL.
+ * Resolves once it is gone; the signals it needed are returned.
+ */
+async function endOrphan(pid: number, startTime: string | null, graceMs: number): Promise<NodeJS.Signals[]> {
+  const gone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (isSameProcess(pid, startTime)) {
+      if (Date.now() > deadline) return false;
+      await sleep(100, undefined, { ref: false });
+    }
     return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  };
+  const sent: NodeJS.Signals[] = [];
+  if (await gone(graceMs)) return sent;
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    try {
+      process.kill(pid, signal);
+      sent.push(signal);
+    } catch {
+      // already gone
+    }
+    if (await gone(signal === 'SIGKILL' ? 5000 : graceMs)) break;
   }
+  return sent;
 }
 
 /**
@@ -65,8 +95,8 @@ export class JobScheduler {
   readonly #running = new Map<string, Running>();
   readonly #finished: JobRecord[] = [];
   readonly #byId = new Map<string, JobRecord>();
-  /** Resumed jobs whose previous process may still be flushing its JOBDIR. */
-  readonly #held = new Set<string>();
+  /** Jobs whose process a crashed server left running: shown as running, holding a slot, until it is gone. */
+  readonly #orphans = new Map<string, JobRecord>();
   readonly #idle = new Set<() => void>();
   #seq = 0;
   #accepting = true;
@@ -81,55 +111,69 @@ export class JobScheduler {
     this.#recover(opts.db.loaded);
   }
 
-  /** Rebuilds state from the journal: pending stays pending; running → interrupted, or resumed when it has a JOBDIR. */
+  /**
+   * Rebuilds state from the journal: pending stays pending; a job that was running is
+   * resumed from its JOBDIR or finished `interrupted`, once the process the crashed server
+   * left (recognised by pid and start time) is gone.
+   */
   #recover(jobs: JobRecord[]): void {
-    const now = Date.now();
     for (const job of [...jobs].sort((a, b) => a.seq - b.seq)) {
       this.#seq = Math.max(this.#seq, job.seq);
       this.#byId.set(job.id, job);
       if (job.state === 'pending') this.#pending.push(job);
       else if (job.state === 'finished') this.#finished.push(job);
-      else if (job.jobdir) {
-        const oldPid = job.pid;
-        Object.assign(job, { state: 'pending', pid: null, start_time: null, restarts: job.restarts + 1, message: `resumed from its JOBDIR after a server restart (was pid ${oldPid})` });
-        this.#db.put(job);
-        this.#pending.push(job);
-        if (pidAlive(oldPid)) this.#holdUntilGone(job.id, oldPid!);
-      } else {
-        Object.assign(job, {
-          state: 'finished',
-          end_time: now,
-          finish_reason: 'interrupted',
-          message: `The server stopped while job ${job.id} was running (pid ${job.pid}); it had no JOBDIR to resume from`,
-        });
-        this.#db.put(job);
-        this.#finished.push(job);
-      }
+      else if (isSameProcess(job.pid, job.pid_start ?? null)) this.#endOrphan(job);
+      else this.#afterCrash(job, `pid ${job.pid} was gone`);
     }
     this.#finished.sort((a, b) => (a.end_time ?? 0) - (b.end_time ?? 0));
   }
 
-  /** The old process of a resumed job got `disconnect` and is stopping; give it time before reusing its JOBDIR. */
-  #holdUntilGone(id: string, pid: number): void {
-    this.#held.add(id);
-    const deadline = Date.now() + 2 * this.#config.cancel_timeout + 5000;
-    const poll = setInterval(() => {
-      if (!pidAlive(pid) || Date.now() > deadline) {
-        clearInterval(poll);
-        this.#held.delete(id);
-        this.pump();
-      }
-    }, 100);
-    poll.unref();
+  /** A job whose server crashed while it ran, and whose process is gone: resume it from its JOBDIR, or record it interrupted. */
+  #afterCrash(job: JobRecord, how: string): void {
+    const oldPid = job.pid;
+    if (job.jobdir) {
+      Object.assign(job, { state: 'pending', pid: null, pid_start: null, start_time: null, restarts: job.restarts + 1, message: `resumed from its JOBDIR after a server restart (was pid ${oldPid}; ${how})` });
+      this.#db.put(job);
+      this.#pending.push(job);
+      return;
+    }
+    Object.assign(job, {
+      state: 'finished',
+      end_time: Date.now(),
+      finish_reason: 'interrupted',
+      message: `The server stopped while job ${job.id} was running (pid ${oldPid}; ${how}); it had no JOBDIR to resume from`,
+    });
+    this.#db.put(job);
+    this.#finished.push(job);
+    void this.#recount(job);
+  }
+
+  /** The process of a running job outlived its server: end it, then resume or finish the job. */
+  #endOrphan(job: JobRecord): void {
+    this.#orphans.set(job.id, job);
+    this.#log(`Job ${job.id}: its process ${job.pid} outlived the last server; waiting for it to stop (it has lost its server)`);
+    void endOrphan(job.pid!, job.pid_start ?? null, this.#config.cancel_timeout).then((signals) => {
+      this.#orphans.delete(job.id);
+      this.#afterCrash(job, signals.length ? `it was ended with ${signals.join(' then ')} after the restart` : 'it stopped by itself after the restart');
+      this.pump();
+      this.#notifyIdle();
+    });
+  }
+
+  /** items_count from the items file, the truth after a crash or a resume. */
+  async #recount(job: JobRecord): Promise<void> {
+    const file = jobPaths(this.#config, job).items;
+    const n = file && job.has_items ? await countItems(file) : null;
+    if (n !== null && n !== job.items_count) {
+      job.items_count = n;
+      this.#db.put(job);
+    }
   }
 
   /** Starts pending jobs while slots are free. Called on schedule, on exit, at start. */
   pump(): void {
-    while (this.#accepting && this.#running.size < this.maxProc && this.#pending.size > 0) {
-      const next = this.#held.size ? this.#pending.list().find((j) => !this.#held.has(j.id)) : this.#pending.list()[0];
-      if (!next) return;
-      this.#pending.remove(next.id);
-      this.#launch(next);
+    while (this.#accepting && this.#running.size + this.#orphans.size < this.maxProc && this.#pending.size > 0) {
+      this.#launch(this.#pending.shift()!);
     }
   }
 
@@ -139,6 +183,10 @@ export class JobScheduler {
     const existing = this.#byId.get(req.jobid);
     if (existing && existing.state !== 'finished') {
       throw new ApiError(`job '${req.jobid}' already exists and is ${existing.state}`, 409);
+    }
+    const size = Buffer.byteLength(JSON.stringify([req.args, req.settings]));
+    if (size > MAX_JOB_INPUT_BYTES) {
+      throw new ApiError(`the spider arguments and settings of job '${req.jobid}' take ${size} bytes, more than the limit of ${MAX_JOB_INPUT_BYTES}: pass large inputs as a file or URL instead`, 413);
     }
     if (existing) this.#forget(existing, false);
     const job: JobRecord = {
@@ -156,6 +204,7 @@ export class JobScheduler {
       start_time: null,
       end_time: null,
       pid: null,
+      pid_start: null,
       jobdir: this.#config.jobs_dir ? join(this.#config.jobs_dir, req.project, req.spider, req.jobid) : null,
       exit_code: null,
       exit_signal: null,
@@ -224,7 +273,8 @@ export class JobScheduler {
       return;
     }
     job.pid = proc.pid;
-    const entry: Running = { job, proc };
+    job.pid_start = processStartTime(proc.pid);
+    const entry: Running = { job, proc, releaseVersion: this.#versions.acquire(stored) };
     this.#running.set(job.id, entry);
     this.#db.put(job);
     this.#log(`Job ${job.id} started: ${job.project}/${job.spider} version ${stored.version}, pid ${proc.pid}`);
@@ -253,7 +303,10 @@ export class JobScheduler {
   async #onExit(entry: Running, exit: ExitInfo): Promise<void> {
     const { job } = entry;
     if (entry.cancel) entry.cancelResult = await entry.cancel;
+    const itemsFile = jobPaths(this.#config, job).items;
+    const counted = itemsFile ? await countItems(itemsFile) : null;
     this.#running.delete(job.id);
+    entry.releaseVersion();
     job.exit_code = exit.code;
     job.exit_signal = exit.signal;
     const stats = exit.final?.stats;
@@ -264,6 +317,8 @@ export class JobScheduler {
       job.pages_count = n('response_received_count', job.pages_count);
       job.errors_count = n('log_count/ERROR', job.errors_count);
     }
+    // the items file counts every run of a resumed job, and a crashed one sent no stats
+    if (counted !== null) job.items_count = counted;
     if (entry.shuttingDown && job.jobdir) {
       Object.assign(job, { state: 'pending', pid: null, start_time: null, message: 'stopped by a server shutdown; resumes from its JOBDIR at the next start' });
       this.#db.put(job);
@@ -335,7 +390,6 @@ export class JobScheduler {
     if (!job || job.project !== project) return null;
     if (job.state === 'pending') {
       this.#pending.remove(id);
-      this.#held.delete(id);
       Object.assign(job, { state: 'finished', end_time: Date.now(), start_time: null, finish_reason: 'cancelled', message: `Job ${id} was cancelled before it started` });
       this.#db.put(job);
       this.#finished.push(job);
@@ -343,8 +397,9 @@ export class JobScheduler {
       return 'pending';
     }
     if (job.state === 'running') {
-      const entry = this.#running.get(id)!;
-      entry.cancel ??= terminate(entry.proc, signal, this.#config.cancel_timeout);
+      const entry = this.#running.get(id);
+      if (entry) entry.cancel ??= terminate(entry.proc, signal, this.#config.cancel_timeout);
+      else if (this.#orphans.has(id) && isSameProcess(job.pid, job.pid_start ?? null)) process.kill(job.pid!, signal); // already being ended
       return 'running';
     }
     return null;
@@ -364,7 +419,7 @@ export class JobScheduler {
   }
 
   counts(): { pending: number; running: number; finished: number } {
-    return { pending: this.#pending.size, running: this.#running.size, finished: this.#finished.length };
+    return { pending: this.#pending.size, running: this.#running.size + this.#orphans.size, finished: this.#finished.length };
   }
 
   /** Jobs by state, optionally of one project: pending in run order, running by start, finished oldest first. */
@@ -372,7 +427,7 @@ export class JobScheduler {
     const keep = (j: JobRecord) => project === undefined || j.project === project;
     return {
       pending: this.#pending.list().filter(keep),
-      running: [...this.#running.values()].map((r) => r.job).filter(keep),
+      running: [...this.#orphans.values(), ...[...this.#running.values()].map((r) => r.job)].filter(keep),
       finished: this.#finished.filter(keep),
     };
   }

@@ -61,17 +61,9 @@ export async function startServer(opts: ServerOptions): Promise<TscrapyServer> {
   if (authOn && (!config.username || !config.password)) {
     throw new ServerConfigError('username and password must both be set to enable authentication (one of them is empty)');
   }
-  for (const dir of [config.logs_dir, config.items_dir, config.jobs_dir]) if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const versions = new VersionStore(config.eggs_dir, { ...DEFAULT_EXTRACT_LIMITS, ...opts.extractLimits });
-  const db = new JobsDb(config.dbs_dir);
-  const runner = opts.runner ?? new ChildProcessRunner({ ...(opts.runnerScript ? { script: opts.runnerScript } : {}), ...(opts.runnerExecArgv ? { execArgv: opts.runnerExecArgv } : {}) });
-  const scheduler = new JobScheduler({ config, versions, db, runner, log });
-  const ctx: ServerContext = { config, versions, scheduler, startedAt: Date.now() };
-  const http = createServer(
-    { requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 },
-    createRequestHandler(ctx, log),
-  );
+  const http = createServer({ requestTimeout: 300_000, headersTimeout: 20_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 });
   http.maxRequestsPerSocket = 1000;
+  // The port first: a busy port must fail before any folder is created or any state is read.
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.http_port, config.bind_address, () => {
@@ -79,11 +71,25 @@ export async function startServer(opts: ServerOptions): Promise<TscrapyServer> {
       resolve();
     });
   }).catch((err: NodeJS.ErrnoException) => {
-    db.close();
     if (err.code === 'EADDRINUSE') throw new ServerConfigError(`http_port ${config.http_port} on ${config.bind_address} is already in use: choose another with --http-port`);
     if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw new ServerConfigError(`bind_address ${config.bind_address} is not an address of this host`);
     throw err;
   });
+  // Synchronous from here to the 'request' listener: no connection is served before the
+  // stores are open (a connection waits in the kernel's backlog meanwhile).
+  let scheduler: JobScheduler;
+  try {
+    for (const dir of [config.logs_dir, config.items_dir, config.jobs_dir]) if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const versions = new VersionStore(config.eggs_dir, { ...DEFAULT_EXTRACT_LIMITS, ...opts.extractLimits });
+    const db = new JobsDb(config.dbs_dir, log);
+    const runner = opts.runner ?? new ChildProcessRunner({ ...(opts.runnerScript ? { script: opts.runnerScript } : {}), ...(opts.runnerExecArgv ? { execArgv: opts.runnerExecArgv } : {}) });
+    scheduler = new JobScheduler({ config, versions, db, runner, log });
+    const ctx: ServerContext = { config, versions, scheduler, startedAt: Date.now() };
+    http.on('request', createRequestHandler(ctx, log));
+  } catch (err) {
+    http.close();
+    throw err;
+  }
   const port = (http.address() as AddressInfo).port;
   const host = config.bind_address.includes(':') ? `[${config.bind_address}]` : config.bind_address;
   scheduler.pump(); // jobs left pending by the last run start now

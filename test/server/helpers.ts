@@ -1,7 +1,8 @@
 // Shared test helpers: real deploy bundles (tar.gz built here, valid or hostile), a real
 // server on 127.0.0.1:0 in a fresh temp folder, and a small API client.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { defaultServerConfig, type ServerConfig } from '../../src/server/config.
 import { canonicalJson } from '../../src/project/manifest.js';
 import { startServer, type ServerOptions, type TscrapyServer } from '../../src/server/server.js';
 
+export const RUN_SERVER = fileURLToPath(new URL('./fixtures/run-server.ts', import.meta.url));
 export const FIXTURE_CHILD = fileURLToPath(new URL('./fixtures/job-child.mjs', import.meta.url));
 
 export function tempDir(prefix = 'tscrapy-server-'): string {
@@ -31,6 +33,8 @@ export interface BundleOptions {
   corruptBundle?: boolean;
   /** bundle.mjs itself (default: a project with no spider classes, for the fixture child). */
   bundleSource?: string;
+  /** File mode of every entry (e.g. 0o6755 to test that setuid/setgid bits are stripped). */
+  mode?: number;
 }
 
 /** A valid deploy bundle (tar.gz with manifest.json, bundle.mjs, bundle.mjs.map), unless told otherwise. */
@@ -61,6 +65,7 @@ export async function makeBundle(opts: BundleOptions = {}): Promise<Buffer> {
       writeFileSync(join(dir, name), content);
       names.push(name);
     }
+    if (opts.mode !== undefined) for (const name of names) chmodSync(join(dir, name), opts.mode);
     const out = join(dir, 'out.tgz');
     await tarCreate({ gzip: true, cwd: dir, file: out, portable: true }, names);
     return readFileSync(out);
@@ -185,4 +190,23 @@ export async function startTestServer(over: Partial<ServerConfig> = {}, opts: Pa
       if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A server in its own process (a test can kill -9 it, or see it die). */
+export async function processServer(config: ServerConfig, runner: 'fixture' | 'real' = 'fixture'): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', RUN_SERVER, JSON.stringify(config), runner], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+  return { proc, url };
 }

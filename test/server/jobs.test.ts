@@ -155,3 +155,31 @@ describe('running jobs', { timeout: 90_000 }, () => {
     });
   });
 });
+
+describe('deleting a project or version while its jobs run', { timeout: 60_000 }, () => {
+  it('keeps the bundle until the last running job ends, hidden from the API meanwhile', async () => {
+    const t = await startTestServer({ max_proc: 4 });
+    try {
+      await t.upload('demo', '1', await makeBundle());
+      await t.upload('demo', '2', await makeBundle());
+      await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'old', _version: '1', mode: 'hang' });
+      await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'new', _version: '2', mode: 'hang' });
+      await t.waitFor(async () => (await t.get('/daemonstatus.json')).body.running === 2, 'both jobs running');
+      const v1 = `${t.config.eggs_dir}/demo/1/bundle.mjs`;
+      const v2 = `${t.config.eggs_dir}/demo/2/bundle.mjs`;
+      assert.equal((await t.post('/delversion.json', { project: 'demo', version: '1' })).body.status, 'ok');
+      assert.deepEqual((await t.get('/listversions.json', { project: 'demo' })).body.versions, ['2']);
+      assert.ok(existsSync(v1), 'version 1 is kept while job old runs it');
+      assert.equal((await t.post('/delproject.json', { project: 'demo' })).body.status, 'ok');
+      assert.deepEqual((await t.get('/listprojects.json')).body.projects, []);
+      assert.ok(existsSync(v2), 'version 2 is kept while job new runs it');
+      await t.post('/cancel.json', { project: 'demo', job: 'old' });
+      await t.waitFor(() => !existsSync(v1), 'version 1 to go once its job ended');
+      assert.ok(existsSync(v2), 'version 2 stays: job new still runs');
+      await t.post('/cancel.json', { project: 'demo', job: 'new' });
+      await t.waitFor(() => !existsSync(`${t.config.eggs_dir}/demo`), 'the project folder to go once the last job ended');
+    } finally {
+      await t.close();
+    }
+  });
+});

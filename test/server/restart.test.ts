@@ -1,31 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import type { ServerConfig } from '../../src/server/config.js';
-import { client, makeBundle, startTestServer, tempDir, testConfig, waitFor } from './helpers.js';
-
-const RUN_SERVER = fileURLToPath(new URL('./fixtures/run-server.ts', import.meta.url));
-
-/** A server in a child process, to be killed with SIGKILL. */
-async function processServer(config: ServerConfig): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', RUN_SERVER, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-  return { proc, url };
-}
+import { isSameProcess } from '../../src/server/launcher/process-identity.js';
+import { client, makeBundle, processServer, startTestServer, tempDir, testConfig, waitFor } from './helpers.js';
 
 function kill9(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -34,14 +12,8 @@ function kill9(proc: ChildProcess): Promise<void> {
   });
 }
 
-const pidGone = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-};
+/** Gone, or a zombie nobody reaps yet (an orphan's new parent may be slow to). */
+const pidGone = (pid: number) => !isSameProcess(pid, null);
 
 describe('restart safety', { timeout: 120_000 }, () => {
   it('after kill -9: finished still listed, pending still runs, running reported interrupted', async () => {
@@ -100,6 +72,80 @@ describe('restart safety', { timeout: 120_000 }, () => {
         assert.equal(done.jobdir, `${dir}/jobs/demo/alpha/res`);
         const items = readFileSync(`${dir}/items/demo/alpha/res.jl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).n);
         assert.deepEqual(items, Array.from({ length: 20 }, (_, i) => i + 1), 'no item lost or repeated across the restart');
+      } finally {
+        await t.close();
+      }
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('after kill -9: a job process that outlives its server is ended, then its job resumes from its JOBDIR (never two processes on one JOBDIR)', async () => {
+    const dir = tempDir();
+    const config = testConfig(dir, { jobs_dir: `${dir}/jobs` });
+    const { proc, url } = await processServer(config);
+    try {
+      const c = client(url);
+      await c.upload('demo', '1', await makeBundle());
+      await c.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'orph', items: '30', interval: '40', mode: 'outlive' });
+      const before = await waitFor(async () => {
+        const j = (await c.get('/job.json', { job: 'orph' })).body.job;
+        return j.items_count >= 3 && j;
+      }, 'some progress');
+      await kill9(proc);
+      assert.ok(!pidGone(before.pid), 'the orphan runs on without its server');
+      const logs: string[] = [];
+      const t = await startTestServer({ jobs_dir: `${dir}/jobs` }, { dir, log: (m) => logs.push(m) });
+      try {
+        const l = (await t.get('/listjobs.json')).body;
+        assert.deepEqual(l.running.map((j: { id: string }) => j.id), ['orph'], 'the orphan is shown running while it is ended');
+        assert.equal((await t.get('/daemonstatus.json')).body.running, 1);
+        const done = await t.waitFor(async () => {
+          const j = (await t.get('/job.json', { job: 'orph' })).body.job;
+          return j.state === 'finished' && j;
+        }, 'the resumed job to finish');
+        assert.ok(pidGone(before.pid), 'the orphan is gone');
+        assert.notEqual(done.pid, before.pid);
+        assert.equal(done.restarts, 1);
+        assert.equal(done.finish_reason, 'finished');
+        assert.equal(done.items_count, 30);
+        const items = readFileSync(`${dir}/items/demo/alpha/orph.jl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l).n);
+        assert.deepEqual(items, Array.from({ length: 30 }, (_, i) => i + 1), 'no item lost or repeated: the old process stopped before the new one started');
+        assert.ok(logs.some((m) => /Job orph: its process \d+ outlived the last server/.test(m)), logs.join('\n'));
+      } finally {
+        await t.close();
+      }
+    } finally {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('after kill -9: an orphan without JOBDIR is ended and its job finished interrupted, items counted from its items file', async () => {
+    const dir = tempDir();
+    const { proc, url } = await processServer(testConfig(dir));
+    try {
+      const c = client(url);
+      await c.upload('demo', '1', await makeBundle());
+      await c.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'lost', items: '100000', interval: '20', mode: 'outlive' });
+      const before = await waitFor(async () => {
+        const j = (await c.get('/job.json', { job: 'lost' })).body.job;
+        return j.items_count >= 3 && j;
+      }, 'some progress');
+      await kill9(proc);
+      const t = await startTestServer({}, { dir });
+      try {
+        const done = await t.waitFor(async () => {
+          const j = (await t.get('/job.json', { job: 'lost' })).body.job;
+          return j.state === 'finished' && j;
+        }, 'the orphan to be ended');
+        assert.ok(pidGone(before.pid), 'the orphan is gone');
+        assert.equal(done.finish_reason, 'interrupted');
+        assert.match(done.message, /it was ended with SIGTERM/);
+        const lines = readFileSync(`${dir}/items/demo/alpha/lost.jl`, 'utf8').trim().split('\n').length;
+        assert.ok(lines > before.items_count, 'the orphan wrote items after the crash');
+        await t.waitFor(async () => (await t.get('/job.json', { job: 'lost' })).body.job.items_count === lines, `items_count to be recounted as ${lines}`);
       } finally {
         await t.close();
       }

@@ -85,16 +85,17 @@ describe('directory listings in Scrapyd shape (ScrapydWeb Logs and Items pages)'
     });
   });
 
-  it('an empty logs folder lists nothing; bad or unknown paths, symlinks and a disabled items_dir answer 404', async () => {
+  it('an empty logs folder lists nothing; unknown paths, symlinks and a disabled items_dir answer 404, bad percent-encoding 400', async () => {
     await withServer({ items_dir: '' }, async (t) => {
       assert.deepEqual(scrapydWebListing((await get(t, '/logs/')).text, 'logs'), []);
       mkdirSync(join(t.config.logs_dir, 'demo'), { recursive: true });
       symlinkSync('/etc', join(t.config.logs_dir, 'demo', 'etc'));
       symlinkSync('/etc/hostname', join(t.config.logs_dir, 'hostname'));
       assert.deepEqual(scrapydWebListing((await get(t, '/logs/demo/')).text, 'logs'), []);
-      for (const path of ['/items/', '/logs/nope/', '/logs/demo/etc/', '/logs/hostname', '/logs/..%2F/', '/logs/a%2Fb/', '/logs/demo/x/y/z/', '/logs/%E0%A4%A/']) {
+      for (const path of ['/items/', '/logs/nope/', '/logs/demo/etc/', '/logs/hostname', '/logs/..%2F/', '/logs/a%2Fb/', '/logs/demo/x/y/z/']) {
         assert.equal(await rawStatus(t, path), 404, path);
       }
+      assert.equal(await rawStatus(t, '/logs/%E0%A4%A/'), 400, 'a path that does not percent-decode is a bad request');
     });
   });
 });

@@ -86,3 +86,21 @@ describe('addversion.json upload safety', { timeout: 60_000 }, () => {
     assert.deepEqual((await t.get('/listversions.json', { project: 'demo' })).body.versions, ['1.0', '3', '4', '5', '6']);
   });
 });
+
+describe('one name rule for manifest and schedule.json', { timeout: 30_000 }, () => {
+  it('refuses at upload a spider name that schedule.json would refuse, and schedules every name it accepts', async () => {
+    const t = await startTestServer();
+    try {
+      for (const bad of ['my spider', 'a:b', '.hidden', '-x', 'é', 'x'.repeat(129)]) {
+        const r = await t.upload('demo', '1', await makeBundle({ spiders: [bad] }));
+        assert.equal(r.body.status, 'error', bad);
+        assert.match(r.body.message, /spiders\[0\].*1-128 characters from A-Z a-z 0-9 \. _ \+ -/, bad);
+      }
+      const names = ['a', 'Quotes.v2', 'shop_1+x', 'x'.repeat(128)];
+      assert.equal((await t.upload('demo', '1', await makeBundle({ spiders: names }))).body.status, 'ok');
+      for (const spider of names) assert.equal((await t.post('/schedule.json', { project: 'demo', spider, items: '0' })).body.status, 'ok', spider);
+    } finally {
+      await t.close();
+    }
+  });
+});

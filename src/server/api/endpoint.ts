@@ -5,5 +5,7 @@ import type { Params } from '../http/params.js';
 export interface Endpoint {
   path: string;
   methods: Array<'GET' | 'POST'>;
+  /** The one parameter that may carry a bundle's bytes (a file part or a field), capped by max_upload_size. */
+  bundleField?: string;
   handle(ctx: ServerContext, params: Params): Record<string, unknown> | Promise<Record<string, unknown>>;
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerContext } from '../context.js';
 import { isSafeName } from '../names.js';
@@ -81,7 +82,8 @@ export async function serveJobFile(ctx: ServerContext, req: IncomingMessage, res
       'cache-control': 'no-store',
     });
     if (req.method === 'HEAD' || size === pos) return void res.end();
-    createReadStream(path, { start: pos, end: size - 1 }).pipe(res);
+    // pipeline, not pipe: a file pruned since the stat must end this reply, not the server
+    pipeline(createReadStream(path, { start: pos, end: size - 1 }), res, () => {});
     return;
   }
 

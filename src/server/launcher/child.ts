@@ -1,8 +1,8 @@
 /**
  * The entry of a job's child process (forked by spawn.ts): receives the JobSpec over IPC,
  * loads the deployed bundle, runs the crawl, reports live counts every second and a final
- * message. The first SIGINT/SIGTERM (or the server going away) stops gracefully — feeds and
- * JOBDIR are flushed — and a second one forces, like `tscrapy crawl`.
+ * message. The first SIGINT/SIGTERM (or the server going away, even a kill -9 of it) stops
+ * gracefully — feeds and JOBDIR are flushed — and a second one forces, like `tscrapy crawl`.
  */
 import { crawl } from '../../crawler/crawl.js';
 import { crawlOutcome } from '../../crawler/crawl-outcome.js';
@@ -20,9 +20,18 @@ const early: NodeJS.Signals[] = [];
 const remember = (signal: NodeJS.Signals) => void early.push(signal);
 process.on('SIGINT', remember);
 process.on('SIGTERM', remember);
+// The server can vanish at any moment (kill -9): from then on this job stops gracefully, and
+// nothing it does may throw for want of the channel (ERR_IPC_CHANNEL_CLOSED/DISCONNECTED).
+let serverGone = false;
+process.once('disconnect', () => (serverGone = true));
 
 function send(msg: ChildMessage): void {
-  if (process.connected) process.send?.(msg);
+  // with a callback, a send on a channel closing meanwhile fails quietly instead of emitting 'error'
+  if (process.connected) process.send?.(msg, undefined, undefined, () => {});
+}
+
+function disconnect(): void {
+  if (process.connected) process.disconnect();
 }
 
 function num(v: unknown): number {
@@ -57,6 +66,7 @@ async function run(spec: JobSpec): Promise<number> {
   for (const signal of early.splice(0)) process.emit(signal, signal);
   const onDisconnect = () => run.crawler.stop('shutdown'); // the server went away (e.g. kill -9)
   process.on('disconnect', onDisconnect);
+  if (serverGone) onDisconnect(); // it went while the bundle was loading
 
   const counts = () => ({
     items: num(stats.getValue('item_scraped_count')),
@@ -86,7 +96,7 @@ process.once('message', (raw: unknown) => {
   run(msg.spec).then(
     (code) => {
       process.exitCode = code;
-      process.disconnect?.();
+      disconnect();
     },
     (err: unknown) => {
       // one Scrapy-format line in the job's log (stderr goes there), the stack only when the
@@ -97,7 +107,7 @@ process.once('message', (raw: unknown) => {
       new Logger('tscrapy.server.job', LEVELS.INFO, new StreamSink(process.stderr)).log(LEVELS.CRITICAL, `Job failed: ${message}${detail}`);
       send({ type: 'final', finish_reason: 'failed', stats: {}, exit_code: 1, error: message });
       process.exitCode = 1;
-      process.disconnect?.();
+      disconnect();
     },
   );
 });

@@ -68,7 +68,7 @@ export class ChildProcessRunner implements JobRunner {
       else if (msg?.type === 'final') final = msg;
     });
     const exited = new Promise<ExitInfo>((resolve) => {
-      child.once('error', (err) => {
+      child.on('error', (err) => {
         spawnError = err.message;
         // 'exit' may never come when the spawn itself failed
         if (child.pid === undefined) {

@@ -1,23 +1,19 @@
-import { constants } from 'node:os';
 import { ApiError } from '../errors.js';
 import type { RunningJob } from './types.js';
 
+/** The signals a cancel may send, as Scrapyd's clients name them. */
+const CANCEL_SIGNALS: Readonly<Record<string, NodeJS.Signals>> = { INT: 'SIGINT', TERM: 'SIGTERM', KILL: 'SIGKILL', '2': 'SIGINT', '15': 'SIGTERM', '9': 'SIGKILL' };
+
 /**
- * A signal given by name (`INT`, `SIGINT`, `int`) or number (`2`), as cancel.json's `signal`
- * parameter takes it. Throws an ApiError listing valid names.
+ * cancel.json's `signal`: INT, TERM or KILL, with or without `SIG`, any case (or their
+ * numbers 2, 15, 9), and nothing else — another signal could do more than stop the job
+ * (SIGUSR1 opens Node's inspector inside it, where any local user could run code).
  */
 export function parseSignal(input: string): NodeJS.Signals {
   const s = input.trim().toUpperCase();
-  const table = constants.signals as Record<string, number>;
-  if (/^\d+$/.test(s)) {
-    const n = Number(s);
-    const name = Object.keys(table).find((k) => table[k] === n);
-    if (name) return name as NodeJS.Signals;
-  } else {
-    const name = s.startsWith('SIG') ? s : `SIG${s}`;
-    if (name in table) return name as NodeJS.Signals;
-  }
-  throw new ApiError(`signal ${JSON.stringify(input)} is not a signal: use a name like INT, TERM, KILL, USR1 or a number like 2, 15`, 400);
+  const key = s.startsWith('SIG') ? s.slice(3) : s;
+  if (Object.hasOwn(CANCEL_SIGNALS, key)) return CANCEL_SIGNALS[key]!;
+  throw new ApiError(`signal ${JSON.stringify(input)} is not allowed: use INT (a graceful stop, the default), TERM or KILL`, 400);
 }
 
 /** What it took to end a process. */

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import type { ReadEntry } from 'tar';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BundleRejectedError } from '../errors.js';
+import { readTarGz, TarGzReadError } from '../../project/archive.js';
 import { BundleFormatError, validateManifest, type Manifest as BundleManifest } from '../../project/manifest.js';
 
 /** Limits on what one uploaded bundle may unpack to. */
@@ -27,24 +25,6 @@ export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
 
 const RATIO_FLOOR = 16 * 1024 * 1024;
 
-/** Decompresses a .tar.gz upload, refusing non-gzip data and bombs before any byte reaches the disk. */
-function gunzipBounded(packed: Buffer, limits: ExtractLimits): Buffer {
-  if (packed.length < 2 || packed[0] !== 0x1f || packed[1] !== 0x8b) {
-    throw new BundleRejectedError('egg is not a tar.gz bundle from `tscrapy deploy` (with curl, use egg=@path, not egg=path)');
-  }
-  const cap = Math.min(limits.maxUnpackedSize, Math.max(RATIO_FLOOR, packed.length * limits.maxRatio));
-  try {
-    return gunzipSync(packed, { maxOutputLength: cap });
-  } catch (err) {
-    if (err instanceof RangeError || (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new BundleRejectedError(
-        `egg unpacks to more than ${cap} bytes (limits: ${limits.maxUnpackedSize} bytes, ratio ${limits.maxRatio}:1 above ${RATIO_FLOOR} bytes)`,
-      );
-    }
-    throw new BundleRejectedError(`egg is not a valid gzip stream: ${(err as Error).message}`);
-  }
-}
-
 /** Why an entry path is unsafe, or undefined when it is a plain relative path within `maxDepth`. */
 function unsafePath(p: string, maxDepth: number): string | undefined {
   if (p.includes('\0')) return 'contains NUL';
@@ -56,84 +36,82 @@ function unsafePath(p: string, maxDepth: number): string | undefined {
   return undefined;
 }
 
+/** A regular file of the archive, read into memory with its sha256. */
+type ArchiveFile = { data: Buffer; sha256: string };
+
 /**
- * Unpacks a bundle into `dest` (a fresh, private, empty folder) and checks it: plain files
- * and folders only, no absolute or `..` paths, entry count, depth and size capped, then the
- * manifest validated and every file's sha256 checked. Throws BundleRejectedError; the caller
- * removes `dest` on failure and renames it into place on success.
+ * Reads an upload with readTarGz (a stream that never holds the event loop and stops at the
+ * first limit): only plain files and folders, safe paths, entry count and sizes capped.
  */
-export async function extractBundle(packed: Buffer, dest: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<BundleManifest> {
-  const tarBytes = gunzipBounded(packed, limits);
-  let violation: string | undefined;
+async function readArchive(packed: Buffer, limits: ExtractLimits): Promise<Map<string, ArchiveFile>> {
+  if (packed.length < 2 || packed[0] !== 0x1f || packed[1] !== 0x8b) {
+    throw new BundleRejectedError('egg is not a tar.gz bundle from `tscrapy deploy` (with curl, use egg=@path, not egg=path)');
+  }
+  const cap = Math.min(limits.maxUnpackedSize, Math.max(RATIO_FLOOR, packed.length * limits.maxRatio));
   let entries = 0;
   let total = 0;
-  const { x: tarExtract } = await import('tar');
-  await new Promise<void>((resolve, reject) => {
-    const unpack = tarExtract({
-      cwd: dest,
-      strict: true,
-      maxDepth: limits.maxDepth,
-      preserveOwner: false,
-      filter: (path: string, entry: unknown) => {
-        if (violation) return false;
-        const e = entry as ReadEntry;
-        entries++;
-        total += e.size ?? 0;
-        const bad = unsafePath(path, limits.maxDepth);
-        if (e.type !== 'File' && e.type !== 'OldFile' && e.type !== 'Directory') {
-          violation = `entry ${JSON.stringify(path)} is a ${e.type}: only plain files and folders are accepted`;
-        } else if (bad) violation = `entry ${JSON.stringify(path)} ${bad}`;
-        else if (entries > limits.maxEntries) violation = `more than ${limits.maxEntries} entries`;
-        else if (total > limits.maxUnpackedSize) violation = `entries total more than ${limits.maxUnpackedSize} bytes`;
-        return !violation;
-      },
-    });
-    unpack.on('error', reject);
-    unpack.on('close', () => resolve());
-    unpack.end(tarBytes);
-  }).catch((err: unknown) => {
-    if (err instanceof BundleRejectedError) throw err;
-    throw new BundleRejectedError(`egg is not a valid tar archive: ${(err as Error).message}`);
-  });
-  if (violation) throw new BundleRejectedError(`egg refused: ${violation}`);
-  return verifyContents(dest);
-}
-
-/** Every regular file under `dir`, as posix paths relative to it; anything else is refused. */
-function listFiles(dir: string, rel = ''): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(join(dir, rel))) {
-    const r = rel ? posix.join(rel, name) : name;
-    const st = lstatSync(join(dir, r));
-    if (st.isDirectory()) out.push(...listFiles(dir, r));
-    else if (st.isFile()) out.push(r);
-    else throw new BundleRejectedError(`egg refused: ${r} is not a plain file`);
-  }
-  return out;
-}
-
-function verifyContents(dir: string): BundleManifest {
-  const files = listFiles(dir);
-  if (!files.includes('manifest.json')) throw new BundleRejectedError('egg has no manifest.json at its root: build it with `tscrapy deploy`');
-  let raw: unknown;
+  const check = (entry: { path: string; type: string; size: number }): string | undefined => {
+    entries++;
+    if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'Directory') {
+      return `entry ${JSON.stringify(entry.path)} is a ${entry.type}: only plain files and folders are accepted`;
+    }
+    const bad = unsafePath(entry.path, limits.maxDepth);
+    if (bad) return `entry ${JSON.stringify(entry.path)} ${bad}`;
+    if (entries > limits.maxEntries) return `more than ${limits.maxEntries} entries`;
+    total += entry.size;
+    if (total > limits.maxUnpackedSize) return `entries total more than ${limits.maxUnpackedSize} bytes`;
+    return undefined;
+  };
   try {
-    raw = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    return await readTarGz(packed, { maxBytes: cap, check });
+  } catch (err) {
+    if (!(err instanceof TarGzReadError)) throw err;
+    if (err.kind === 'refused') throw new BundleRejectedError(`egg refused: ${err.message}`);
+    if (err.kind === 'size') throw new BundleRejectedError(`egg unpacks to more than ${cap} bytes (limits: ${limits.maxUnpackedSize} bytes, ratio ${limits.maxRatio}:1 above ${RATIO_FLOOR} bytes)`);
+    if (err.kind === 'tar') throw new BundleRejectedError(`egg is not a valid tar archive: ${err.message}`);
+    throw new BundleRejectedError(`egg is not a valid gzip stream: ${err.message}`);
+  }
+}
+
+/**
+ * Reads and checks a bundle, then writes it into `dest` (a fresh, private, empty folder):
+ * plain files and folders only, no absolute or `..` paths, entry count, depth and size
+ * capped, the manifest validated and every file's sha256 checked — all before a byte is
+ * written. Files are written with mode 0644 whatever the archive says (no setuid, setgid or
+ * sticky bit, no execute). Throws BundleRejectedError; the caller removes `dest` on failure
+ * and renames it into place on success.
+ */
+export async function extractBundle(packed: Buffer, dest: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<BundleManifest> {
+  const files = await readArchive(packed, limits);
+  const manifest = verifyContents(files);
+  for (const name of ['manifest.json', ...Object.keys(manifest.files)]) {
+    await writeFile(join(dest, name), files.get(name)!.data, { mode: 0o644, flag: 'wx' });
+  }
+  return manifest;
+}
+
+function verifyContents(files: Map<string, ArchiveFile>): BundleManifest {
+  const raw = files.get('manifest.json');
+  if (!raw) throw new BundleRejectedError('egg has no manifest.json at its root: build it with `tscrapy deploy`');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.data.toString('utf8'));
   } catch (err) {
     throw new BundleRejectedError(`manifest.json is not valid JSON: ${(err as Error).message}`);
   }
   let manifest: BundleManifest;
   try {
-    manifest = validateManifest(raw);
+    manifest = validateManifest(parsed);
   } catch (err) {
     if (err instanceof BundleFormatError) throw new BundleRejectedError(err.message);
     throw err;
   }
   for (const [name, expected] of Object.entries(manifest.files)) {
-    if (!files.includes(name)) throw new BundleRejectedError(`egg lacks ${name}, which manifest.json lists`);
-    const actual = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
-    if (actual !== expected) throw new BundleRejectedError(`${name} does not match its sha256 in manifest.json (expected ${expected}, got ${actual})`);
+    const file = files.get(name);
+    if (!file) throw new BundleRejectedError(`egg lacks ${name}, which manifest.json lists`);
+    if (file.sha256 !== expected) throw new BundleRejectedError(`${name} does not match its sha256 in manifest.json (expected ${expected}, got ${file.sha256})`);
   }
-  const extra = files.filter((f) => f !== 'manifest.json' && !(f in manifest.files));
+  const extra = [...files.keys()].filter((f) => f !== 'manifest.json' && !(f in manifest.files));
   if (extra.length) throw new BundleRejectedError(`egg holds files manifest.json does not list: ${extra.slice(0, 5).join(', ')}`);
   return manifest;
 }

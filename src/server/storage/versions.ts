@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSafeName } from '../names.js';
 import { sortVersions } from '../version-order.js';
 import { DEFAULT_EXTRACT_LIMITS, extractBundle, type ExtractLimits } from './extract.js';
+import { linkTscrapy } from '../../project/load.js';
 import type { Manifest as BundleManifest } from '../../project/manifest.js';
 
 /** One deployed version of a project, unpacked at `dir` (eggs_dir/PROJECT/VERSION). */
@@ -14,6 +15,9 @@ export interface StoredVersion {
   /** ms since epoch. */
   uploadedAt: number;
 }
+
+/** Marks a version folder deleted but kept for the jobs still running it. */
+const DELETED_MARK = '.deleted';
 
 /**
  * Project versions on disk: eggs_dir/PROJECT/VERSION/{manifest.json,bundle.mjs,bundle.mjs.map}.
@@ -28,6 +32,8 @@ export class VersionStore {
   readonly #sorted = new Map<string, string[]>();
   /** Per-project chain so two uploads to one project do not interleave their renames. */
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** Running jobs per version folder: a deleted version's folder stays until its last job ends. */
+  readonly #users = new Map<string, number>();
 
   constructor(eggsDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS) {
     this.#root = eggsDir;
@@ -40,6 +46,20 @@ export class VersionStore {
   }
 
   #scan(): void {
+    for (const project of readdirSync(this.#root)) {
+      if (!isSafeName(project)) continue;
+      // versions deleted while jobs still used them, left by a crash before their jobs ended
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(join(this.#root, project), { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const version of entries) {
+        const dir = join(this.#root, project, version.name);
+        if (version.isDirectory() && existsSync(join(dir, DELETED_MARK))) this.#remove(dir);
+      }
+    }
     for (const project of readdirSync(this.#root)) {
       if (!isSafeName(project)) continue;
       let versions: string[];
@@ -122,6 +142,9 @@ export class VersionStore {
       const work = mkdtempSync(join(this.#tmp, 'upload-'));
       try {
         await extractBundle(packed, work, this.#limits);
+        // Written now, before the version appears: jobs of a new version starting together
+        // then find it in place instead of all writing it at once.
+        await linkTscrapy(work);
         const dir = join(this.#root, project, version);
         mkdirSync(join(this.#root, project), { recursive: true, mode: 0o700 });
         let old: string | undefined;
@@ -143,30 +166,56 @@ export class VersionStore {
   }
 
   /**
-   * Deletes one version, or the whole project when `version` is absent; a project left with
-   * no version is deleted too. Returns false when there was nothing to delete.
+   * Counts a running job as a user of `stored`'s folder, which a delete then keeps until the
+   * job ends. Returns the release to call when it has.
+   */
+  acquire(stored: StoredVersion): () => void {
+    this.#users.set(stored.dir, (this.#users.get(stored.dir) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const n = (this.#users.get(stored.dir) ?? 1) - 1;
+      if (n > 0) return void this.#users.set(stored.dir, n);
+      this.#users.delete(stored.dir);
+      if (existsSync(join(stored.dir, DELETED_MARK))) this.#remove(stored.dir);
+    };
+  }
+
+  /** Removes a version folder (renamed away first, so it vanishes at once), and its project folder once empty. */
+  #remove(dir: string): void {
+    const trash = mkdtempSync(join(this.#tmp, 'del-'));
+    try {
+      renameSync(dir, join(trash, 'v'));
+    } catch {
+      // already gone
+    }
+    rmSync(trash, { recursive: true, force: true });
+    try {
+      rmdirSync(join(dir, '..'));
+    } catch {
+      // other versions remain
+    }
+  }
+
+  /**
+   * Deletes one version, or the whole project when `version` is absent. A version is gone
+   * from the index at once; its folder goes now, or when the last job running it ends
+   * (marked meanwhile, so a restart does not bring it back). Returns false when there was
+   * nothing to delete.
    */
   delete(project: string, version?: string): boolean {
     const m = this.#index.get(project);
     if (!m) return false;
-    if (version !== undefined) {
-      if (!m.has(version)) return false;
-      const trash = mkdtempSync(join(this.#tmp, 'del-'));
-      renameSync(join(this.#root, project, version), join(trash, 'v'));
-      m.delete(version);
-      this.#sorted.delete(project);
-      rmSync(trash, { recursive: true, force: true });
-      if (m.size > 0) return true;
+    if (version !== undefined && !m.has(version)) return false;
+    for (const v of version === undefined ? [...m.keys()] : [version]) {
+      const dir = m.get(v)!.dir;
+      m.delete(v);
+      if (this.#users.has(dir)) writeFileSync(join(dir, DELETED_MARK), '');
+      else this.#remove(dir);
     }
-    const trash = mkdtempSync(join(this.#tmp, 'del-'));
-    try {
-      renameSync(join(this.#root, project), join(trash, 'p'));
-    } catch {
-      // already gone
-    }
-    this.#index.delete(project);
     this.#sorted.delete(project);
-    rmSync(trash, { recursive: true, force: true });
+    if (m.size === 0) this.#index.delete(project);
     return true;
   }
 }
