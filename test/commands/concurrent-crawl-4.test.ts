@@ -1,0 +1,4 @@
+// Issue 19: crawls of one changed project starting together (rounds in concurrent-helpers.ts).
+import { crawlRounds } from './concurrent-helpers.js';
+
+crawlRounds(4);
