@@ -133,9 +133,9 @@ export class JobDir {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new JobdirError(`Cannot read ${this.paths.manifest}: ${(err as Error).message}`);
       // No manifest: a fresh folder, unless job files are there (never restart over them silently).
-      const leftovers = ['queue', 'seen.bin', 'state.json'].filter((f) => existsSync(`${this.paths.root}/${f}`));
+      const leftovers = ['queue', 'seen.bin', 'state.json', 'queue.json'].filter((f) => existsSync(`${this.paths.root}/${f}`));
       const segs = existsSync(this.paths.queue) ? readdirSync(this.paths.queue).length : 0;
-      if (leftovers.includes('seen.bin') || leftovers.includes('state.json') || segs > 0) {
+      if (leftovers.some((f) => f !== 'queue') || segs > 0) {
         throw new JobdirCorruptError(this.paths.manifest, `is missing, but the folder holds job files (${leftovers.join(', ')})`);
       }
       return false;

@@ -1,37 +1,40 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { feedUrls, productIds, runJob, startCountingSite, tempDir, type CountingSite } from './helpers.js';
 
-describe('JOBDIR damage, versions, lock and unserializable requests (child processes)', { timeout: 120_000 }, () => {
+describe('JOBDIR damage, versions, lock and unserializable requests (child processes)', { timeout: 240_000 }, () => {
   let site: CountingSite;
   const tmp = tempDir();
-  /** A paused job to copy for each case. */
-  let paused: string;
-  let pausedFeed: string;
+  /** A job paused cleanly (Ctrl-C), and one killed with -9, to copy for each case. */
+  const base = { paused: '', crashed: '' };
   before(async () => {
     site = await startCountingSite(600);
-    paused = join(tmp.dir, 'paused');
-    pausedFeed = join(tmp.dir, 'paused.jl');
-    const r = await runJob({ origin: site.origin, jobdir: paused, feed: pausedFeed }, site, { after: 150, signals: ['SIGINT'] });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.result?.reason, 'shutdown');
+    for (const [kind, signal] of [['paused', 'SIGINT'], ['crashed', 'SIGKILL']] as const) {
+      const jobdir = join(tmp.dir, kind);
+      const r = await runJob({ origin: site.origin, jobdir, feed: `${jobdir}.jl` }, site, { after: 150, signals: [signal] });
+      if (signal === 'SIGINT') {
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.result?.reason, 'shutdown');
+      } else assert.equal(r.signal, 'SIGKILL', r.stderr);
+      base[kind] = jobdir;
+    }
   });
   after(async () => {
     await site.close();
     tmp.cleanup();
   });
 
-  function copyJob(name: string) {
+  function copyJob(name: string, from: keyof typeof base = 'paused') {
     const jobdir = join(tmp.dir, name);
     const feed = join(tmp.dir, `${name}.jl`);
-    cpSync(paused, jobdir, { recursive: true });
-    cpSync(pausedFeed, feed);
+    cpSync(base[from], jobdir, { recursive: true });
+    cpSync(`${base[from]}.jl`, feed);
     // The feed state names the feed file: point it at the copy.
     const fs = join(jobdir, 'feeds.json');
-    writeFileSync(fs, readFileSync(fs, 'utf8').split(pausedFeed).join(feed));
+    writeFileSync(fs, readFileSync(fs, 'utf8').split(`${base[from]}.jl`).join(feed));
     return { origin: site.origin, jobdir, feed };
   }
 
@@ -40,8 +43,16 @@ describe('JOBDIR damage, versions, lock and unserializable requests (child proce
     return join(q, readdirSync(q).sort().at(-1)!);
   }
 
-  it('drops a torn tail with a warning and resumes to a complete result', async () => {
-    const opts = copyJob('torn');
+  /** Byte offsets of the records of a log file (after its 8-byte header). */
+  function recordOffsets(file: string): number[] {
+    const data = readFileSync(file);
+    const out: number[] = [];
+    for (let off = 8; off + 8 <= data.length; off += 8 + data.readUInt32LE(off)) out.push(off);
+    return out;
+  }
+
+  it('after a crash, drops a torn tail with a warning and resumes to a complete result', async () => {
+    const opts = copyJob('torn', 'crashed');
     // Half a record: a header that declares 200 bytes, followed by 30.
     const half = Buffer.alloc(38);
     half.writeUInt32LE(200, 0);
@@ -54,8 +65,8 @@ describe('JOBDIR damage, versions, lock and unserializable requests (child proce
     assert.deepEqual([...new Set(ids)].sort((a, b) => a - b), site.site.expectedProductIds());
   });
 
-  it('refuses a log damaged in the middle, naming the file and the byte', async () => {
-    const opts = copyJob('damaged');
+  it('after a crash, refuses a log damaged in the middle, naming the file and the byte', async () => {
+    const opts = copyJob('damaged', 'crashed');
     const seg = lastSegment(opts.jobdir);
     const data = readFileSync(seg);
     data[8 + 18 + 8 + 30] ^= 0xff; // inside the first push (after the file header and the start record)
@@ -64,6 +75,70 @@ describe('JOBDIR damage, versions, lock and unserializable requests (child proce
     assert.equal(r.code, 1);
     assert.ok(r.stderr.includes(seg), r.stderr.slice(-1000));
     assert.match(r.stderr, /the record at byte \d+ fails its checksum, and it is not a torn write/);
+    assert.match(r.stderr, /--jobdir-repair/);
+  });
+
+  // Each of these lost pages with exit 0 when any bad tail was taken for a torn write.
+  const damages: Array<{ name: string; damage: (jobdir: string) => string; expect: RegExp }> = [
+    { name: 'the last segment deleted', damage: (d) => {
+        const seg = lastSegment(d);
+        rmSync(seg);
+        return seg;
+      }, expect: /is missing \(it held \d+ bytes at the clean pause\)|holds no segment file/ },
+    { name: 'the queue folder deleted', damage: (d) => (rmSync(join(d, 'queue'), { recursive: true }), join(d, 'queue')), expect: /queue[/\\]\d{8}\.seg is missing/ },
+    { name: 'the last segment truncated to 0 bytes', damage: (d) => (truncateSync(lastSegment(d), 0), lastSegment(d)), expect: /is 0 bytes long; the clean pause left \d+/ },
+    { name: 'the last segment truncated to its 8-byte header', damage: (d) => (truncateSync(lastSegment(d), 8), lastSegment(d)), expect: /is 8 bytes long; the clean pause left \d+/ },
+    {
+      name: 'one bit flipped in the length of the last record',
+      damage: (d) => {
+        const seg = lastSegment(d);
+        const data = readFileSync(seg);
+        data[recordOffsets(seg).at(-1)! + 2] ^= 0x01;
+        writeFileSync(seg, data);
+        return seg;
+      },
+      expect: /changed since the clean pause/,
+    },
+    {
+      name: 'the last segment cut in half',
+      damage: (d) => {
+        const seg = lastSegment(d);
+        truncateSync(seg, Math.floor(statSync(seg).size / 2));
+        return seg;
+      },
+      expect: /bytes long; the clean pause left \d+/,
+    },
+    { name: 'seen.bin truncated', damage: (d) => (truncateSync(join(d, 'seen.bin'), 8), join(d, 'seen.bin')), expect: /seen\.bin is 8 bytes long/ },
+    { name: 'the seal (queue.json) deleted', damage: (d) => (rmSync(join(d, 'queue.json')), join(d, 'queue.json')), expect: /queue\.json is missing, so a clean pause cannot be told from a crash/ },
+  ];
+  for (const { name, damage, expect } of damages) {
+    it(`after a clean pause, refuses to resume with ${name}, naming the file`, async () => {
+      const opts = copyJob(`dmg-${name.replace(/\W+/g, '-')}`);
+      const file = damage(opts.jobdir);
+      const before = readFileSync(opts.feed, 'utf8');
+      const r = await runJob(opts, site);
+      assert.equal(r.code, 1, r.stderr.slice(-2000));
+      assert.ok(r.stderr.includes(file), `${file} not named in: ${r.stderr.slice(-1500)}`);
+      assert.match(r.stderr, expect);
+      assert.match(r.stderr, /the queue of this job is damaged/);
+      assert.match(r.stderr, /--jobdir-repair \(-s JOBDIR_REPAIR=true\)/);
+      assert.equal(readFileSync(opts.feed, 'utf8'), before, 'nothing already written is touched');
+    });
+  }
+
+  it('--jobdir-repair continues a damaged queue knowingly, with what is readable', async () => {
+    const opts = copyJob('repair');
+    const seg = lastSegment(opts.jobdir);
+    truncateSync(seg, Math.floor(statSync(seg).size / 2));
+    const r = await runJob({ ...opts, extraArgs: ['--jobdir-repair'] }, site);
+    assert.equal(r.code, 0, r.stderr.slice(-2000));
+    assert.match(r.stderr, /JOBDIR_REPAIR: continuing the job in .* although its queue is damaged/);
+    assert.ok(r.stderr.includes(seg));
+    assert.equal(r.result?.reason, 'finished');
+    // The repaired job was sealed cleanly: the next run says the job is complete, no repair needed.
+    const again = await runJob(opts, site);
+    assert.equal(again.code, 0, again.stderr.slice(-2000));
+    assert.match(again.stderr, /already finished/);
   });
 
   it('refuses a JOBDIR written by another format version', async () => {

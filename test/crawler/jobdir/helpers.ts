@@ -115,6 +115,8 @@ export interface RunOptions {
   concurrency?: number;
   meta?: 'unserializable';
   schedulerDebug?: boolean;
+  /** More command-line arguments (e.g. --jobdir-repair). */
+  extraArgs?: string[];
 }
 
 export interface RunResult {
@@ -143,6 +145,7 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
     '-s', 'EXIT_ERROR_THRESHOLD=-1'];
   if (opts.meta) args.push('-a', `meta=${opts.meta}`);
   if (opts.schedulerDebug) args.push('-s', 'SCHEDULER_DEBUG=true');
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

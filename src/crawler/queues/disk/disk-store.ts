@@ -1,14 +1,15 @@
 import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Request, type RequestJSON } from '../../http/request.js';
-import { JobdirCorruptError } from '../../jobdir/errors.js';
+import { JobdirCorruptError, JobdirQueueDamagedError } from '../../jobdir/errors.js';
 import { SEGMENT_RE, segmentName, type JobdirPaths } from '../../jobdir/layout.js';
 import type { Logger } from '../../logger.js';
 import { requestFingerprint } from '../../fingerprint.js';
 import { FingerprintSet, fingerprintPrefix } from './fingerprint-set.js';
 import { IdDeque } from './id-deque.js';
-import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile, sealRecord, writeFully } from './record-log.js';
+import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile, sealRecord, writeFully, type TailMode } from './record-log.js';
 import { RecordTable } from './record-table.js';
+import { logProblems, readSeal, writeSeal, type LogFiles, type QueueSeal } from './seal.js';
 
 const QUEUE_MAGIC = 'TSCQ';
 const SEEN_MAGIC = 'TSCS';
@@ -45,6 +46,13 @@ export interface DiskStoreOptions {
   segmentBytes?: number;
   /** Acks wait this long to be written together (group commit). @default 50 */
   commitDelayMs?: number;
+  /** The job saved state before: its log must be there. @default false */
+  ran?: boolean;
+  /**
+   * JOBDIR_REPAIR: continue a damaged log with what is readable (each file up to its first bad
+   * record) instead of refusing it. @default false
+   */
+  repair?: boolean;
 }
 
 interface Deferred {
@@ -67,6 +75,7 @@ interface Deferred {
 export class DiskStore {
   readonly seen = new FingerprintSet();
   readonly #o: Required<Omit<DiskStoreOptions, 'beforeCommit'>> & Pick<DiskStoreOptions, 'beforeCommit'>;
+  #repairing = false;
   readonly #table = new RecordTable();
   readonly #deques = new Map<number, IdDeque>();
   /** Priorities with a deque, highest first. */
@@ -105,36 +114,63 @@ export class DiskStore {
   readonly loaded = { pending: 0, seen: 0, tornBytes: 0 };
 
   constructor(options: DiskStoreOptions) {
-    this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ...options };
+    this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ran: false, repair: false, ...options };
   }
 
-  /** Loads the job's log (once): scans every segment and `seen.bin`, drops a torn tail with a warning. */
+  /**
+   * Loads the job's log (once): checks it against the seal of the last run, scans every segment
+   * and `seen.bin`, drops a torn tail (after a crash only) with a warning, and marks the seal
+   * unclean before anything is written. Throws JobdirQueueDamagedError for any other damage.
+   */
   open(): void {
     if (this.#opened) return;
-    const { paths } = this.#o;
+    const { paths, repair } = this.#o;
     mkdirSync(paths.queue, { recursive: true });
-    const segs = existsSync(paths.queue)
-      ? readdirSync(paths.queue)
-          .map((n) => SEGMENT_RE.exec(n))
-          .filter((m): m is RegExpExecArray => m !== null)
-          .map((m) => Number(m[1]))
-          .sort((a, b) => a - b)
-      : [];
-    if (existsSync(paths.seen)) {
-      const r = scanFile(paths.seen, SEEN_MAGIC, true, (p, off) => {
-        if (p[0] !== RecordType.Seen || (p.length - 1) % 8 !== 0) throw new JobdirCorruptError(paths.seen, `unexpected record at byte ${off}`);
-        for (let i = 1; i < p.length; i += 8) this.seen.add(p.readUInt32LE(i), p.readUInt32LE(i + 4));
-      });
-      this.#warnTorn(paths.seen, r.tornBytes);
+    const segs = readdirSync(paths.queue)
+      .map((n) => SEGMENT_RE.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    const files: LogFiles = { root: paths.root, segments: segs, segmentPaths: segs.map((n) => join(paths.queue, segmentName(n))), seen: existsSync(paths.seen) ? paths.seen : null };
+    let seal: QueueSeal | null = null;
+    let problems: string[];
+    try {
+      seal = readSeal(paths.seal);
+      problems = logProblems(seal, paths.seal, files, this.#o.ran);
+    } catch (err) {
+      if (!(err instanceof JobdirCorruptError)) throw err;
+      problems = [`${err.file} ${err.what}`];
     }
-    for (const seg of segs) this.#segLive.set(seg, 0);
-    for (let k = 0; k < segs.length; k++) {
-      const seg = segs[k]!;
-      const path = join(paths.queue, segmentName(seg));
-      const r = scanFile(path, QUEUE_MAGIC, k === segs.length - 1, (p, off) => this.#replay(seg, p, off, path));
-      this.#warnTorn(path, r.tornBytes);
-      if (k === segs.length - 1) this.#headWritten = r.validEnd;
+    if (problems.length) {
+      if (!repair) throw new JobdirQueueDamagedError(paths.root, problems);
+      this.#o.logger.warn(`JOBDIR_REPAIR: continuing the job in ${paths.root} although its queue is damaged:\n  - ${problems.join('\n  - ')}`);
     }
+    // Repairing truncates files: the seal says so first. Otherwise a clean log is read strictly,
+    // and only the last segment and seen.bin of a crashed run may end in a torn write.
+    this.#repairing = repair;
+    if (repair) writeSeal(paths.seal, false);
+    const tail: TailMode = repair ? 'salvage' : seal?.clean ? 'none' : 'torn';
+    try {
+      if (files.seen) {
+        const r = scanFile(paths.seen, SEEN_MAGIC, tail, (p, off) => {
+          if (p[0] !== RecordType.Seen || (p.length - 1) % 8 !== 0) throw new JobdirCorruptError(paths.seen, `unexpected record at byte ${off}`);
+          for (let i = 1; i < p.length; i += 8) this.seen.add(p.readUInt32LE(i), p.readUInt32LE(i + 4));
+        });
+        this.#warnTorn(paths.seen, r.tornBytes);
+      }
+      for (const seg of segs) this.#segLive.set(seg, 0);
+      for (let k = 0; k < segs.length; k++) {
+        const seg = segs[k]!;
+        const path = files.segmentPaths[k]!;
+        const r = scanFile(path, QUEUE_MAGIC, k === segs.length - 1 || repair ? tail : 'none', (p, off) => this.#replay(seg, p, off, path));
+        this.#warnTorn(path, r.tornBytes);
+        if (k === segs.length - 1) this.#headWritten = r.validEnd;
+      }
+    } catch (err) {
+      if (err instanceof JobdirCorruptError && !(err instanceof JobdirQueueDamagedError)) throw new JobdirQueueDamagedError(paths.root, [`${err.file}: ${err.what}`]);
+      throw err;
+    }
+    if (!repair) writeSeal(paths.seal, false);
     // Replay queued every push; keep those not acked since.
     this.#pending = 0;
     for (const dq of this.#deques.values()) {
@@ -273,7 +309,10 @@ export class DiskStore {
     }
   }
 
-  /** Final commit, then closes the files. Leased, unacked requests stay pending for the next run. */
+  /**
+   * Final commit, then closes the files and seals them as cleanly closed. Leased, unacked
+   * requests stay pending for the next run.
+   */
   async close(): Promise<void> {
     if (this.#closed || !this.#opened) return;
     try {
@@ -285,6 +324,12 @@ export class DiskStore {
       closeSync(this.#headFd);
       closeSync(this.#seenFd);
     }
+    const { paths } = this.#o;
+    const segments = readdirSync(paths.queue)
+      .filter((n) => SEGMENT_RE.test(n))
+      .sort()
+      .map((n) => join(paths.queue, n));
+    writeSeal(paths.seal, true, [...segments, paths.seen]);
   }
 
   #requestCommit(): Promise<void> {
@@ -585,6 +630,10 @@ export class DiskStore {
   #warnTorn(path: string, bytes: number): void {
     if (bytes === 0) return;
     this.loaded.tornBytes += bytes;
+    if (this.#repairing) {
+      this.#o.logger.warn(`JOBDIR_REPAIR: ${path}: dropped ${bytes} bytes from its first bad record on; requests recorded there are lost, done ones may be crawled again`);
+      return;
+    }
     this.#o.logger.warn(`${path}: dropped a torn tail of ${bytes} bytes (a write cut short by a crash); the requests in it are replayed from their parents`);
   }
 }

@@ -16,6 +16,8 @@ export function createDiskBackend(crawler: CrawlerContext, jobdir: JobDir, lifo:
     lifo,
     logger,
     beforeCommit: () => crawler.signals.sendAsync('checkpoint', { spider: crawler.spider }),
+    ran: jobdir.saved !== null,
+    repair: crawler.settings.getBool('JOBDIR_REPAIR'),
   });
   const items = jobdir.saved?.stats['item_scraped_count'];
   const queue = new DiskQueue({
