@@ -30,7 +30,8 @@ export default class Shop extends Spider {
 }
 `;
 let spiderFile: string | null = null;
-function shopSpider(): string {
+/** A spider file for `tscrapy runspider` that crawls the demo shop from `-a startUrl=…` (created once). */
+export function shopSpider(): string {
   if (spiderFile && existsSync(spiderFile)) return spiderFile;
   spiderFile = join(mkdtempSync(join(tmpdir(), 'tscrapy-jobdir-spider-')), 'shop.ts');
   writeFileSync(spiderFile, SPIDER_SOURCE);

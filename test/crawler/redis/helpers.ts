@@ -6,13 +6,16 @@ import { fileURLToPath } from 'node:url';
 
 const WORKER = fileURLToPath(new URL('../../support/redis-worker.ts', import.meta.url));
 
-/** A front server that counts requests per exact path and forwards them to `target`. */
-export async function countingProxy(target: string): Promise<{ origin: string; perPath: Map<string, number>; close(): Promise<void> }> {
+/** A front server that counts requests per exact path (and per User-Agent) and forwards them to `target`. */
+export async function countingProxy(target: string): Promise<{ origin: string; perPath: Map<string, number>; perAgent: Map<string, number>; close(): Promise<void> }> {
   const perPath = new Map<string, number>();
+  const perAgent = new Map<string, number>();
   const t = new URL(target);
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     perPath.set(path, (perPath.get(path) ?? 0) + 1);
+    const agent = req.headers['user-agent'] ?? '';
+    perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
     const up = httpRequest({ host: t.hostname, port: t.port, path, method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
@@ -25,6 +28,7 @@ export async function countingProxy(target: string): Promise<{ origin: string; p
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     perPath,
+    perAgent,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());

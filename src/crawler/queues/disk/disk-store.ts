@@ -6,6 +6,7 @@ import { SEGMENT_RE, segmentName, type JobdirPaths } from '../../jobdir/layout.j
 import type { Logger } from '../../logger.js';
 import { requestFingerprint } from '../../fingerprint.js';
 import { FingerprintSet, fingerprintPrefix } from './fingerprint-set.js';
+import { GroupCommit } from '../group-commit.js';
 import { IdDeque } from './id-deque.js';
 import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile, sealRecord, writeFully, type TailMode } from './record-log.js';
 import { RecordTable } from './record-table.js';
@@ -55,12 +56,6 @@ export interface DiskStoreOptions {
   repair?: boolean;
 }
 
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 /**
  * The persistent frontier of one JOBDIR: a log of append-only segment files holding request
  * pushes, acks and start() progress, plus `seen.bin` holding fingerprints. Memory holds only
@@ -105,9 +100,7 @@ export class DiskStore {
   #start: StartProgress = { consumed: 0, done: false };
   #durableStart: StartProgress = { consumed: 0, done: false };
   #startDirty = false;
-  #waiting: Deferred | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #committing: Promise<void> | null = null;
+  readonly #group: GroupCommit;
   #opened = false;
   #closed = false;
   /** Counts for the start message. */
@@ -115,6 +108,11 @@ export class DiskStore {
 
   constructor(options: DiskStoreOptions) {
     this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ran: false, repair: false, ...options };
+    this.#group = new GroupCommit({
+      run: () => this.#commit(),
+      delayMs: this.#o.commitDelayMs,
+      onError: (err) => this.#o.logger.error(`JOBDIR commit failed in ${this.#o.paths.root}: ${(err as Error)?.stack ?? err}`),
+    });
   }
 
   /**
@@ -278,35 +276,19 @@ export class DiskStore {
   /** The request is done; returns a promise that resolves once that is durable. */
   ack(id: number): Promise<void> {
     this.#acks.push(id);
-    return this.#requestCommit();
+    return this.#group.request();
   }
 
   /** Notes start() progress; it becomes durable with the next commit. */
   markStart(consumed: number, done: boolean): void {
     this.#start = { consumed, done };
     this.#startDirty = true;
-    if (done) void this.#requestCommit();
+    if (done) void this.#group.request();
   }
 
   /** Writes and syncs everything now (used on close, and by tests). */
-  async commit(): Promise<void> {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
-    while (this.#committing) await this.#committing.catch(() => {});
-    const d = this.#waiting;
-    this.#waiting = null;
-    this.#committing = this.#commit();
-    try {
-      await this.#committing;
-      d?.resolve();
-    } catch (err) {
-      d?.reject(err);
-      throw err;
-    } finally {
-      this.#committing = null;
-    }
+  commit(): Promise<void> {
+    return this.#group.commit();
   }
 
   /**
@@ -316,7 +298,7 @@ export class DiskStore {
   async close(): Promise<void> {
     if (this.#closed || !this.#opened) return;
     try {
-      await this.commit();
+      await this.#group.close();
     } finally {
       this.#closed = true;
       for (const fd of this.#readFds.values()) closeSync(fd);
@@ -330,34 +312,6 @@ export class DiskStore {
       .sort()
       .map((n) => join(paths.queue, n));
     writeSeal(paths.seal, true, [...segments, paths.seen]);
-  }
-
-  #requestCommit(): Promise<void> {
-    if (!this.#waiting) {
-      let resolve!: () => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Awaiters still see a failure; an ack nobody awaits must not crash the process.
-      promise.catch(() => {});
-      this.#waiting = { promise, resolve, reject };
-      if (!this.#committing && !this.#timer && !this.#closed) this.#schedule();
-    }
-    return this.#waiting.promise;
-  }
-
-  #schedule(): void {
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.commit().then(
-        () => {
-          if (this.#waiting && !this.#closed && !this.#timer) this.#schedule();
-        },
-        (err: unknown) => this.#o.logger.error(`JOBDIR commit failed in ${this.#o.paths.root}: ${(err as Error)?.stack ?? err}`),
-      );
-    }, this.#o.commitDelayMs);
   }
 
   async #commit(): Promise<void> {
