@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CrawlerContext } from '../crawler/components.js';
 import { NotConfigured } from '../crawler/errors.js';
@@ -209,31 +209,30 @@ export class FeedExporter {
   }
 }
 
-/** Creates the folder and opens the file for appending, removing it again if the probe created it. */
+/**
+ * Creates the folder, then checks that the file can be written: an existing file is opened for
+ * appending, a missing one is not created (a probe that created and removed it could remove the
+ * file another process had just created under the same name): its folder must be writable.
+ */
 function probeWritable(uri: string, path: string): void {
+  const dir = dirname(path);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new FeedConfigError(uri, `cannot create the folder ${dirname(path)}: ${(err as Error).message}`, { cause: err });
+    throw new FeedConfigError(uri, `cannot create the folder ${dir}: ${(err as Error).message}`, { cause: err });
   }
-  let existed = true;
+  let exists = true;
   try {
     if (statSync(path).isDirectory()) throw new FeedConfigError(uri, `${path} is a folder, not a file`);
   } catch (err) {
     if (err instanceof FeedConfigError) throw err;
-    existed = false;
+    exists = false;
   }
   try {
-    closeSync(openSync(path, 'a'));
+    if (exists) closeSync(openSync(path, 'a'));
+    else accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new FeedConfigError(uri, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  if (!existed) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // The probe file stays empty; it is opened again when the spider opens.
-    }
+    throw new FeedConfigError(uri, `cannot write ${exists ? path : `in ${dir}`}: ${(err as Error).message}`, { cause: err });
   }
 }
 
