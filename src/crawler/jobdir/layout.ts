@@ -38,6 +38,12 @@ export function jobdirPaths(root: string): JobdirPaths {
   };
 }
 
+/** A place in the request log: `bytes` bytes of segment number `segment`. */
+export interface LogPosition {
+  segment: number;
+  bytes: number;
+}
+
 /** The name of segment number `n` of the request log. */
 export function segmentName(n: number): string {
   return `${String(n).padStart(8, '0')}.seg`;

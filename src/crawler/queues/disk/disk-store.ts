@@ -2,7 +2,7 @@ import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, mkdirSync, open
 import { join } from 'node:path';
 import { Request, type RequestJSON } from '../../http/request.js';
 import { JobdirCorruptError, JobdirQueueDamagedError } from '../../jobdir/errors.js';
-import { SEGMENT_RE, segmentName, type JobdirPaths } from '../../jobdir/layout.js';
+import { SEGMENT_RE, segmentName, type JobdirPaths, type LogPosition } from '../../jobdir/layout.js';
 import type { Logger } from '../../logger.js';
 import { requestFingerprint } from '../../fingerprint.js';
 import { FingerprintSet, fingerprintPrefix } from './fingerprint-set.js';
@@ -49,6 +49,8 @@ export interface DiskStoreOptions {
   commitDelayMs?: number;
   /** The job saved state before: its log must be there. @default false */
   ran?: boolean;
+  /** Where the log was durable at the job's last checkpoint (from state.json), if known. @default null */
+  durable?: LogPosition | null;
   /**
    * JOBDIR_REPAIR: continue a damaged log with what is readable (each file up to its first bad
    * record) instead of refusing it. @default false
@@ -71,6 +73,7 @@ export class DiskStore {
   readonly seen = new FingerprintSet();
   readonly #o: Required<Omit<DiskStoreOptions, 'beforeCommit'>> & Pick<DiskStoreOptions, 'beforeCommit'>;
   #repairing = false;
+  #durable: LogPosition = { segment: 0, bytes: 0 };
   readonly #table = new RecordTable();
   readonly #deques = new Map<number, IdDeque>();
   /** Priorities with a deque, highest first. */
@@ -107,7 +110,7 @@ export class DiskStore {
   readonly loaded = { pending: 0, seen: 0, tornBytes: 0 };
 
   constructor(options: DiskStoreOptions) {
-    this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ran: false, repair: false, ...options };
+    this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ran: false, durable: null, repair: false, ...options };
     this.#group = new GroupCommit({
       run: () => this.#commit(),
       delayMs: this.#o.commitDelayMs,
@@ -134,7 +137,7 @@ export class DiskStore {
     let problems: string[];
     try {
       seal = readSeal(paths.seal);
-      problems = logProblems(seal, paths.seal, files, this.#o.ran);
+      problems = logProblems(seal, paths.seal, files, this.#o.ran, this.#o.durable);
     } catch (err) {
       if (!(err instanceof JobdirCorruptError)) throw err;
       problems = [`${err.file} ${err.what}`];
@@ -191,6 +194,7 @@ export class DiskStore {
       this.#headWritten = this.#out.writeTo(this.#headFd);
       fsyncSync(this.#headFd);
     }
+    this.#durable = { segment: this.#head, bytes: this.#headWritten };
     this.#seenFd = openSync(paths.seen, 'a');
     if (fstatSync(this.#seenFd).size === 0) {
       writeFully(this.#seenFd, fileHeader(SEEN_MAGIC));
@@ -209,6 +213,11 @@ export class DiskStore {
   /** The JOBDIR. */
   get root(): string {
     return this.#o.paths.root;
+  }
+
+  /** How far the log is known to be on disk (after the last commit). */
+  get durablePosition(): LogPosition {
+    return { ...this.#durable };
   }
 
   /** Pending requests (not counting leased ones). */
@@ -346,7 +355,9 @@ export class DiskStore {
     if (startDirty) this.#appendStart(start);
     this.#appendCommit();
     this.#writeOut();
+    const synced = { segment: this.#head, bytes: this.#headWritten };
     await datasync(this.#headFd);
+    this.#durable = synced;
     if (startDirty) this.#durableStart = { ...start };
     for (const id of acks) this.#forget(id);
     this.#collectSegments();

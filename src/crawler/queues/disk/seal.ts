@@ -1,8 +1,9 @@
-import { closeSync, fsyncSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, relative } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { writeFileAtomicSync } from '../../../util/atomic-file.js';
 import { JobdirCorruptError } from '../../jobdir/errors.js';
+import { segmentName, type LogPosition } from '../../jobdir/layout.js';
 
 /** Version of `<JOBDIR>/queue.json`. */
 const SEAL_VERSION = 1;
@@ -123,7 +124,7 @@ export interface LogFiles {
  * an unclean end the segments must still be consecutive (only the oldest are ever deleted) and
  * present once the job has run. `ran`: the job saved state before (so it had a log).
  */
-export function logProblems(seal: QueueSeal | null, sealPath: string, files: LogFiles, ran: boolean): string[] {
+export function logProblems(seal: QueueSeal | null, sealPath: string, files: LogFiles, ran: boolean, durable: LogPosition | null = null): string[] {
   const present = [...files.segmentPaths, ...(files.seen ? [files.seen] : [])];
   if (!seal) {
     if (present.length === 0 && !ran) return [];
@@ -134,6 +135,17 @@ export function logProblems(seal: QueueSeal | null, sealPath: string, files: Log
   if (files.segments.length === 0 && (ran || files.seen)) problems.push(`${dirname(files.segmentPaths[0] ?? `${files.root}/queue/x`)} holds no segment file, but the job has run`);
   for (let k = 1; k < files.segments.length; k++) {
     if (files.segments[k] !== files.segments[k - 1]! + 1) problems.push(`${files.segmentPaths[k - 1]} is followed by ${basename(files.segmentPaths[k]!)}: the segments between are missing`);
+  }
+  // A crash tears only what was written after the last commit: the log still reaches that point.
+  const last = files.segments.length - 1;
+  if (durable && last >= 0) {
+    const lastPath = files.segmentPaths[last]!;
+    if (files.segments[last]! < durable.segment) {
+      problems.push(`${lastPath} is the last segment, but the job's last checkpoint had written up to ${segmentName(durable.segment)}: the segments after it are missing`);
+    } else if (files.segments[last] === durable.segment) {
+      const size = statSync(lastPath).size;
+      if (size < durable.bytes) problems.push(`${lastPath} is ${size} bytes long, but ${durable.bytes} bytes of it were on disk at the job's last checkpoint`);
+    }
   }
   return problems;
 }
