@@ -76,11 +76,12 @@ export class Feed {
   /**
    * Opens the feed. `resume` is the state saved by an earlier run of the same job: the feed
    * continues its file and batch numbering; after a crash (`closed: false`) of a batched feed,
-   * the torn batch is repaired and closed, and a new batch starts.
+   * the torn batch is repaired and closed, and a new batch starts. `keep`: never truncate an
+   * existing file (the job's feed state was lost, so the file may hold its earlier items).
    */
-  async open(resume: FeedSlotState | null): Promise<void> {
+  async open(resume: FeedSlotState | null, keep = false): Promise<void> {
     if (!resume) {
-      await this.#openBatch(1, null, this.config.overwrite);
+      await this.#openBatch(1, null, this.config.overwrite && !keep);
       return;
     }
     this.#itemCount = resume.itemCount;
