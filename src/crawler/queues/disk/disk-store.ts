@@ -72,7 +72,6 @@ export interface DiskStoreOptions {
 export class DiskStore {
   readonly seen = new FingerprintSet();
   readonly #o: Required<Omit<DiskStoreOptions, 'beforeCommit'>> & Pick<DiskStoreOptions, 'beforeCommit'>;
-  #repairing = false;
   #durable: LogPosition = { segment: 0, bytes: 0 };
   readonly #table = new RecordTable();
   readonly #deques = new Map<number, IdDeque>();
@@ -148,7 +147,6 @@ export class DiskStore {
     }
     // Repairing truncates files: the seal says so first. Otherwise a clean log is read strictly,
     // and only the last segment and seen.bin of a crashed run may end in a torn write.
-    this.#repairing = repair;
     if (repair) writeSeal(paths.seal, false);
     const tail: TailMode = repair ? 'salvage' : seal?.clean ? 'none' : 'torn';
     try {
@@ -595,7 +593,7 @@ export class DiskStore {
   #warnTorn(path: string, bytes: number): void {
     if (bytes === 0) return;
     this.loaded.tornBytes += bytes;
-    if (this.#repairing) {
+    if (this.#o.repair) {
       this.#o.logger.warn(`JOBDIR_REPAIR: ${path}: dropped ${bytes} bytes from its first bad record on; requests recorded there are lost, done ones may be crawled again`);
       return;
     }
