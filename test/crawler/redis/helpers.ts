@@ -48,15 +48,15 @@ export interface WorkerResult {
 /** A crawl worker child process (test/support/redis-worker.ts). */
 export interface Worker {
   child: ChildProcess;
-  itemsFile: string;
+  itemsFile: string | null;
   /** Resolves with its printed result (or an error placeholder when it was killed). */
   result: Promise<WorkerResult>;
 }
 
 const children = new Set<ChildProcess>();
 
-/** Starts one worker that crawls `startUrl` with `settings`, appending item URLs to `itemsFile`. */
-export function startWorker(startUrl: string, itemsFile: string, settings: Record<string, unknown>): Worker {
+/** Starts one worker that crawls `startUrl` with `settings`, appending item URLs to `itemsFile` (null: only to its FEEDS). */
+export function startWorker(startUrl: string, itemsFile: string | null, settings: Record<string, unknown>): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify({ startUrl, itemsFile, settings })], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -85,7 +85,8 @@ export function killWorkers(): void {
 }
 
 /** Item URLs a worker wrote (empty when it wrote none). */
-export function itemsOf(file: string): string[] {
+export function itemsOf(file: string | null): string[] {
+  if (file === null) return [];
   try {
     return readFileSync(file, 'utf8').split('\n').filter(Boolean);
   } catch {
