@@ -14,6 +14,9 @@ export const crawlFlags = {
   }),
   'overwrite-output': Flags.string({ char: 'O', helpValue: 'FILE[:FORMAT]', summary: 'Like -o, but overwrite FILE.', multiple: true }),
   redis: Flags.string({ summary: 'Share the request queue through Redis: same as -s SCHEDULER_URL=URL.', helpValue: 'URL' }),
+  'jobdir-repair': Flags.boolean({
+    summary: 'Resume a JOBDIR whose queue is damaged with what is readable, instead of refusing: same as -s JOBDIR_REPAIR=true.',
+  }),
   'json-stats': Flags.string({ summary: 'Write the final stats to FILE as JSON.', helpValue: 'FILE' }),
   progress: Flags.boolean({
     summary: 'Show the live status line on stderr (default: on when stderr is a terminal).',
@@ -27,6 +30,7 @@ export interface CrawlFlagValues {
   output?: string[];
   'overwrite-output'?: string[];
   redis?: string;
+  'jobdir-repair'?: boolean;
   loglevel?: string;
   logfile?: string;
   nolog?: boolean;
@@ -44,6 +48,7 @@ export async function cliSettings(flags: CrawlFlagValues): Promise<Record<string
     }
     out.SCHEDULER_URL = flags.redis;
   }
+  if (flags['jobdir-repair']) out.JOBDIR_REPAIR = true;
   if (flags.output?.length || flags['overwrite-output']?.length) {
     const { feedsFromCliOptions } = await import('../feeds/options.js');
     out.FEEDS = feedsFromCliOptions(flags.output ?? [], flags['overwrite-output'] ?? []);

@@ -23,8 +23,8 @@ export interface SignalMap {
   itemDropped: { item: unknown; response: Response | null; error: Error; spider: Spider };
   itemError: { item: unknown; response: Response | null; error: Error; spider: Spider };
   /**
-   * A persistent queue (JOBDIR) is about to record that requests are done: handlers make the
-   * outputs of those requests durable first (feeds flush and fsync, state is saved). Awaited.
+   * A persistent queue (JOBDIR, Redis) is about to record that requests are done: handlers make
+   * the outputs of those requests durable first (feeds flush and fsync, state is saved). Awaited.
    */
   checkpoint: { spider: Spider };
   /** The engine started (reason set) or stopped (reason null) holding back new requests. */

@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { CrawlerContext } from '../crawler/components.js';
 import { NotConfigured } from '../crawler/errors.js';
 import type { Logger } from '../crawler/logger.js';
@@ -8,7 +8,7 @@ import type { StatsCollector } from '../crawler/stats.js';
 import { FeedConfigError } from './errors.js';
 import { toPlainItem } from './exporters/values.js';
 import { Feed } from './feed.js';
-import { FEEDS_STATE_VERSION, loadFeedsState, saveFeedsState, type FeedsJobState } from './job-state.js';
+import { FEEDS_STATE_VERSION, feedsStatePath, loadFeedsState, saveFeedsState, type FeedsJobState } from './job-state.js';
 import { readFeedsSetting, resolveFeed, type FeedConfig } from './options.js';
 
 /** What a FeedExporter is built from (fromCrawler fills it from the crawl). */
@@ -41,6 +41,8 @@ export class FeedExporter {
   readonly #stats: StatsCollector;
   readonly #jobdir: string | null;
   readonly #jobState: FeedsJobState | null;
+  /** The JOBDIR's job ran before, but feeds.json is missing: overwrite feeds must not truncate its items. */
+  readonly #stateLost: boolean;
   readonly #startTime: Date;
   #opening: Promise<void> | null = null;
   #opened = false;
@@ -71,6 +73,8 @@ export class FeedExporter {
     this.#stats = options.stats;
     this.#jobdir = options.jobdir ?? null;
     this.#jobState = this.#jobdir ? loadFeedsState(this.#jobdir) : null;
+    const jobdir = this.#jobdir;
+    this.#stateLost = jobdir !== null && this.#jobState === null && ['state.json', 'queue.json'].some((f) => existsSync(join(jobdir, f)));
     this.#startTime = this.#jobState ? new Date(this.#jobState.startedAt) : new Date();
     const ctx = {
       spider: options.spider,
@@ -126,7 +130,12 @@ export class FeedExporter {
 
   async #open(): Promise<void> {
     for (const feed of this.#feeds) {
-      await feed.open(this.#jobState?.feeds[feed.config.uri] ?? null);
+      await feed.open(this.#jobState?.feeds[feed.config.uri] ?? null, this.#stateLost);
+      if (this.#stateLost && feed.config.overwrite) {
+        this.#logger.warn(
+          `${feedsStatePath(this.#jobdir!)} is missing although the job in ${this.#jobdir} ran before: continuing ${feed.describe()} instead of overwriting it, so that the items of earlier runs are kept`,
+        );
+      }
     }
     this.#opened = true;
     if (this.#jobState) this.#logger.info(`Resuming feeds of the job in ${this.#jobdir}: ${this.#feeds.map((f) => f.describe()).join('; ')}`);
@@ -209,31 +218,30 @@ export class FeedExporter {
   }
 }
 
-/** Creates the folder and opens the file for appending, removing it again if the probe created it. */
+/**
+ * Creates the folder, then checks that the file can be written: an existing file is opened for
+ * appending, a missing one is not created (a probe that created and removed it could remove the
+ * file another process had just created under the same name): its folder must be writable.
+ */
 function probeWritable(uri: string, path: string): void {
+  const dir = dirname(path);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw new FeedConfigError(uri, `cannot create the folder ${dirname(path)}: ${(err as Error).message}`, { cause: err });
+    throw new FeedConfigError(uri, `cannot create the folder ${dir}: ${(err as Error).message}`, { cause: err });
   }
-  let existed = true;
+  let exists = true;
   try {
     if (statSync(path).isDirectory()) throw new FeedConfigError(uri, `${path} is a folder, not a file`);
   } catch (err) {
     if (err instanceof FeedConfigError) throw err;
-    existed = false;
+    exists = false;
   }
   try {
-    closeSync(openSync(path, 'a'));
+    if (exists) closeSync(openSync(path, 'a'));
+    else accessSync(dir, constants.W_OK);
   } catch (err) {
-    throw new FeedConfigError(uri, `cannot write ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  if (!existed) {
-    try {
-      unlinkSync(path);
-    } catch {
-      // The probe file stays empty; it is opened again when the spider opens.
-    }
+    throw new FeedConfigError(uri, `cannot write ${exists ? path : `in ${dir}`}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -1,4 +1,5 @@
-import { mkdir, open } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../crawler/logger.js';
 import type { StatsCollector } from '../crawler/stats.js';
@@ -7,7 +8,7 @@ import type { ItemExporter, PlainItem } from './exporters/types.js';
 import type { FeedSlotState } from './job-state.js';
 import type { FeedConfig } from './options.js';
 import { FileSink, StreamSink, type FeedSink } from './sinks.js';
-import { feedBatchTime, feedTime, parseTarget, renderUri, type FeedTarget } from './uri.js';
+import { feedBatchTime, feedTime, parseTarget, placeholdersOf, renderUri, type FeedTarget } from './uri.js';
 
 /** What a feed needs from its surroundings. */
 export interface FeedContext {
@@ -39,18 +40,25 @@ export class Feed {
   #closed = false;
   #lastBatchTime = '';
   #micros = 0;
+  /** True when the URI names a new file per run or batch (`%(time)s`, `%(batch_time)s`). */
+  readonly #timed: boolean;
+  /** Added to the time placeholders once their file name was taken by another crawl (`-2`, `-3`…). */
+  #timeSuffix = '';
 
   constructor(
     readonly config: FeedConfig,
     private readonly ctx: FeedContext,
-  ) {}
+  ) {
+    this.#timed = placeholdersOf(config.uri).some((n) => n === 'time' || n === 'batch_time');
+  }
 
   /** The URI with its placeholders filled for batch `batchId`. */
   render(batchId: number): string {
     const name = (this.ctx.spider as { name?: unknown } | null)?.name;
+    const t = this.#timeSuffix;
     return renderUri(
       this.config.uri,
-      { name: name ?? '', time: feedTime(this.ctx.startTime), batch_id: batchId, batch_time: this.#batchTime() },
+      { name: name ?? '', time: feedTime(this.ctx.startTime) + t, batch_id: batchId, batch_time: this.#batchTime() + t },
       this.ctx.spider,
     );
   }
@@ -68,11 +76,12 @@ export class Feed {
   /**
    * Opens the feed. `resume` is the state saved by an earlier run of the same job: the feed
    * continues its file and batch numbering; after a crash (`closed: false`) of a batched feed,
-   * the torn batch is repaired and closed, and a new batch starts.
+   * the torn batch is repaired and closed, and a new batch starts. `keep`: never truncate an
+   * existing file (the job's feed state was lost, so the file may hold its earlier items).
    */
-  async open(resume: FeedSlotState | null): Promise<void> {
+  async open(resume: FeedSlotState | null, keep = false): Promise<void> {
     if (!resume) {
-      await this.#openBatch(1, null, this.config.overwrite);
+      await this.#openBatch(1, null, this.config.overwrite && !keep);
       return;
     }
     this.#itemCount = resume.itemCount;
@@ -159,21 +168,27 @@ export class Feed {
       this.#path = null;
       this.#sink = new StreamSink(this.ctx.stdout, this.config.encoding);
     } else {
-      this.#path = target.path;
-      await mkdir(dirname(target.path), { recursive: true });
-      // a+: reads (to inspect a file being continued) and O_APPEND writes, landing after a truncate.
-      const fh = await open(target.path, 'a+').catch((err: Error) => {
-        throw new FeedConfigError(this.config.uri, `cannot open ${target.path}: ${err.message}`, { cause: err });
-      });
+      let fh: FileHandle;
+      let path = target.path;
+      if (this.#timed && !knownPath) {
+        ({ fh, path } = await this.#createTimed(batchId, path));
+      } else {
+        await mkdir(dirname(path), { recursive: true });
+        // a+: reads (to inspect a file being continued) and O_APPEND writes, landing after a truncate.
+        fh = await open(path, 'a+').catch((err: Error) => {
+          throw new FeedConfigError(this.config.uri, `cannot open ${path}: ${err.message}`, { cause: err });
+        });
+      }
+      this.#path = path;
       try {
         // A special file (/dev/null, a FIFO) is written to as it is: nothing to truncate or continue.
         const regular = (await fh.stat()).isFile();
         if (truncate && regular) await fh.truncate(0);
         const size = regular ? (await fh.stat()).size : 0;
         if (size > 0) {
-          const info = await this.config.format.reopen(fh, size, target.path, this.config);
+          const info = await this.config.format.reopen(fh, size, path, this.config);
           if (info.repaired) {
-            this.ctx.logger.warn(`Feed ${this.config.uri}: ${target.path}: ${info.repaired}`);
+            this.ctx.logger.warn(`Feed ${this.config.uri}: ${path}: ${info.repaired}`);
             this.ctx.stats.incValue('feedexport/repaired_count');
           }
           if (info.truncateAt < size) await fh.truncate(info.truncateAt);
@@ -191,6 +206,32 @@ export class Feed {
     if (!hasHeader) {
       const header = exporter.header();
       if (header) await this.#sink.write(header);
+    }
+  }
+
+  /**
+   * A file named after the time is this crawl's own: it is created exclusively. When another
+   * crawl started in the same second (or millisecond, for `%(batch_time)s`) took the name, the
+   * time placeholders get a suffix (`…+00-00-2`) until the name is free: two crawls never write
+   * to one file, and neither truncates the other's.
+   */
+  async #createTimed(batchId: number, first: string): Promise<{ fh: FileHandle; path: string }> {
+    let path = first;
+    for (let n = 2; ; n++) {
+      await mkdir(dirname(path), { recursive: true });
+      try {
+        const fh = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND, 0o666);
+        if (path !== first) this.ctx.logger.info(`Feed ${this.config.uri}: ${first} exists already (another crawl started at the same time); writing ${path} instead`);
+        return { fh, path };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) {
+          throw new FeedConfigError(this.config.uri, `cannot create ${path}: ${(err as Error).message}`, { cause: err });
+        }
+      }
+      this.#timeSuffix = `-${n}`;
+      const next = this.target(batchId);
+      if (next.kind !== 'file') throw new FeedConfigError(this.config.uri, 'renders to standard output');
+      path = next.path;
     }
   }
 

@@ -14,6 +14,11 @@ export interface FeedSink {
 const CHUNK_CHARS = 64 * 1024;
 /** Past this many bytes handed over but not yet written, `write` makes the caller wait. */
 const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/**
+ * Text never waits longer than this to be handed to the OS, however few items come: `tail -f`
+ * shows a slow crawl's progress, and a crash loses at most this much unacknowledged work.
+ */
+export const MAX_BUFFER_MS = 1000;
 
 /** Common batching: collects strings, turns them into one Buffer per chunk, one write at a time. */
 abstract class BatchingSink implements FeedSink {
@@ -22,6 +27,7 @@ abstract class BatchingSink implements FeedSink {
   #queued = 0;
   #chain: Promise<void> = Promise.resolve();
   #error: unknown = null;
+  #timer: NodeJS.Timeout | null = null;
 
   constructor(protected readonly encoding: BufferEncoding) {}
 
@@ -34,6 +40,9 @@ abstract class BatchingSink implements FeedSink {
     if (this.#pendingChars >= CHUNK_CHARS) {
       this.#drain();
       if (this.#queued > MAX_QUEUED_BYTES) return this.#chain.then(() => this.#rethrow());
+    } else if (!this.#timer) {
+      // unref: a buffered feed must not keep a finished process alive (close() flushes it anyway).
+      this.#timer = setTimeout(() => this.#drain(), MAX_BUFFER_MS).unref();
     }
   }
 
@@ -42,6 +51,10 @@ abstract class BatchingSink implements FeedSink {
   }
 
   #drain(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
     if (this.#pendingChars === 0) return;
     const buf = Buffer.from(this.#pending.length === 1 ? this.#pending[0]! : this.#pending.join(''), this.encoding);
     this.#pending = [];

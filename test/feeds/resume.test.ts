@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -53,6 +53,20 @@ describe('feeds resume with the job (JOBDIR)', () => {
     assert.equal(exporter.resumed, true);
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), range(0, 4), 'resumed: appended');
     assert.deepEqual(errors(crawler), []);
+  });
+
+  it('an overwrite feed is never truncated when feeds.json is lost but the job ran before', async () => {
+    const jobdir = join(dir, 'job-lost-state');
+    const path = join(dir, 'lost-state.jsonl');
+    const feeds = { [path]: { format: 'jsonlines', overwrite: true } };
+    await runFeeds(makeCrawler({ FEEDS: feeds, JOBDIR: jobdir }), range(0, 3), 'shutdown');
+    // The job's own state is there (it ran), its feeds state is not (deleted, restored from an old backup...).
+    writeFileSync(join(jobdir, 'state.json'), '{}');
+    rmSync(feedsStatePath(jobdir));
+    const crawler = makeCrawler({ FEEDS: feeds, JOBDIR: jobdir });
+    await runFeeds(crawler, range(3, 5));
+    assert.deepEqual(readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l)), range(0, 5), 'the earlier run\'s items are kept');
+    assert.ok(crawler.sink.lines.some((l) => l.includes('feeds.json is missing although the job') && l.includes('instead of overwriting it')), crawler.sink.lines.join('\n'));
   });
 
   it('append feeds keep appending in every format', async () => {

@@ -5,7 +5,7 @@ import { VERSION } from '../settings/defaults.js';
 import type { StatsCollector } from '../stats.js';
 import { writeFileAtomic, writeFileAtomicSync } from '../../util/atomic-file.js';
 import { JobdirCorruptError, JobdirError, JobdirVersionError } from './errors.js';
-import { jobdirPaths, JOBDIR_FORMAT, JOBDIR_FORMAT_VERSION, type JobdirPaths } from './layout.js';
+import { jobdirPaths, JOBDIR_FORMAT, JOBDIR_FORMAT_VERSION, type JobdirPaths, type LogPosition } from './layout.js';
 import { JobdirLock } from './lock.js';
 
 /** `jobdir.json`. */
@@ -28,6 +28,11 @@ export interface JobState {
   elapsedSeconds: number;
   spiderState: Record<string, unknown>;
   stats: Record<string, unknown>;
+  /**
+   * How far the request log was durable at this checkpoint: after a crash, a log shorter than
+   * this was damaged, not torn by the crash.
+   */
+  queue?: LogPosition;
 }
 
 const open = new WeakMap<object, JobDir>();
@@ -47,6 +52,7 @@ export class JobDir {
   readonly #logger: Logger;
   readonly #runStart = performance.now();
   #closed = false;
+  #queuePosition: (() => LogPosition) | null = null;
 
   /** The crawl's JobDir, opened (and locked) on first use; null when JOBDIR is not set. */
   static forCrawler(crawler: CrawlerContext): JobDir | null {
@@ -100,6 +106,11 @@ export class JobDir {
     return (this.saved?.elapsedSeconds ?? 0) + (performance.now() - this.#runStart) / 1000;
   }
 
+  /** Where the request log is durable, saved with the state at each checkpoint (the disk queue reports it). */
+  trackQueue(position: () => LogPosition): void {
+    this.#queuePosition = position;
+  }
+
   /** Saves spider.state and the stats atomically (called at each checkpoint and at the end). */
   async saveState(spiderState: Record<string, unknown>, stats: StatsCollector): Promise<void> {
     const state: JobState = {
@@ -110,6 +121,7 @@ export class JobDir {
       spiderState,
       stats: stats.getStats(),
     };
+    if (this.#queuePosition) state.queue = this.#queuePosition();
     let text: string;
     try {
       text = JSON.stringify(state, null, 1) + '\n';
@@ -133,9 +145,9 @@ export class JobDir {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new JobdirError(`Cannot read ${this.paths.manifest}: ${(err as Error).message}`);
       // No manifest: a fresh folder, unless job files are there (never restart over them silently).
-      const leftovers = ['queue', 'seen.bin', 'state.json'].filter((f) => existsSync(`${this.paths.root}/${f}`));
+      const leftovers = ['queue', 'seen.bin', 'state.json', 'queue.json'].filter((f) => existsSync(`${this.paths.root}/${f}`));
       const segs = existsSync(this.paths.queue) ? readdirSync(this.paths.queue).length : 0;
-      if (leftovers.includes('seen.bin') || leftovers.includes('state.json') || segs > 0) {
+      if (leftovers.some((f) => f !== 'queue') || segs > 0) {
         throw new JobdirCorruptError(this.paths.manifest, `is missing, but the folder holds job files (${leftovers.join(', ')})`);
       }
       return false;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
  * - `lock`         the pid of the process running the job
  * - `queue/NNNNNNNN.seg`  the request log: pushes, acks and start progress in CRC'd records
  * - `seen.bin`     fingerprints (64-bit prefixes) in CRC'd batches
+ * - `queue.json`   whether the queue was closed cleanly, with the length and CRC of each file then
  * - `state.json`   spider.state, stats, elapsed time (replaced at each checkpoint)
  * - `feeds.json`   where each feed stands (written by the FeedExporter)
  */
@@ -20,6 +21,8 @@ export interface JobdirPaths {
   lock: string;
   queue: string;
   seen: string;
+  /** The queue's seal: see `queue/disk/seal.ts`. */
+  seal: string;
   state: string;
 }
 
@@ -30,8 +33,15 @@ export function jobdirPaths(root: string): JobdirPaths {
     lock: join(root, 'lock'),
     queue: join(root, 'queue'),
     seen: join(root, 'seen.bin'),
+    seal: join(root, 'queue.json'),
     state: join(root, 'state.json'),
   };
+}
+
+/** A place in the request log: `bytes` bytes of segment number `segment`. */
+export interface LogPosition {
+  segment: number;
+  bytes: number;
 }
 
 /** The name of segment number `n` of the request log. */

@@ -153,6 +153,11 @@ export interface DefaultSettings {
   ITEM_PIPELINES_BASE: ComponentMap;
   /** Folder that holds the state of one job, for pause and resume (unset: no persistence). */
   JOBDIR: string | null;
+  /**
+   * Resume a JOBDIR whose queue is damaged (a file missing, truncated or changed since a clean
+   * pause) with what is readable, instead of refusing to start. `--jobdir-repair`. @default false
+   */
+  JOBDIR_REPAIR: boolean;
   /** Log at all. @default true */
   LOG_ENABLED: boolean;
   /** @default 'utf-8' */
@@ -338,6 +343,7 @@ export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   ITEM_PIPELINES: {},
   ITEM_PIPELINES_BASE: {},
   JOBDIR: null,
+  JOBDIR_REPAIR: false,
   LOG_ENABLED: true,
   LOG_ENCODING: 'utf-8',
   LOG_FILE: null,

@@ -30,7 +30,8 @@ export default class Shop extends Spider {
 }
 `;
 let spiderFile: string | null = null;
-function shopSpider(): string {
+/** A spider file for `tscrapy runspider` that crawls the demo shop from `-a startUrl=…` (created once). */
+export function shopSpider(): string {
   if (spiderFile && existsSync(spiderFile)) return spiderFile;
   spiderFile = join(mkdtempSync(join(tmpdir(), 'tscrapy-jobdir-spider-')), 'shop.ts');
   writeFileSync(spiderFile, SPIDER_SOURCE);
@@ -115,6 +116,8 @@ export interface RunOptions {
   concurrency?: number;
   meta?: 'unserializable';
   schedulerDebug?: boolean;
+  /** More command-line arguments (e.g. --jobdir-repair). */
+  extraArgs?: string[];
 }
 
 export interface RunResult {
@@ -143,6 +146,7 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
     '-s', 'EXIT_ERROR_THRESHOLD=-1'];
   if (opts.meta) args.push('-a', `meta=${opts.meta}`);
   if (opts.schedulerDebug) args.push('-s', 'SCHEDULER_DEBUG=true');
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -48,6 +48,29 @@ describe('SCHEDULER_URL=redis://… in one process', { timeout: 60_000 }, () => 
     assert.ok(!sink.lines.some((l) => l.includes('hunter2')), 'the password never reaches the log');
   });
 
+  it('an unreachable Redis fails on the first attempt: retries are only for a connection that once worked', async () => {
+    const port = await freePort();
+    const sink = new MemorySink();
+    const url = `redis://:hunter2@127.0.0.1:${port}/0`;
+    // REDIS_MAX_RETRIES left at its default (10): retrying here took ~19 s and hid the cause.
+    await assert.rejects(
+      async () => crawl(CatalogueSpider, { args: { startUrl: `${site.origin}/` }, settings: { ...quiet, SCHEDULER_URL: url }, logSink: sink }),
+      (err: Error) => {
+        assert.ok(err instanceof RedisConnectionError);
+        assert.match(err.message, new RegExp(`^Cannot connect to Redis at redis://:\\*\\*\\*\\*@127\\.0\\.0\\.1:${port}/0 \\(SCHEDULER_URL\\): connect ECONNREFUSED [^ ]+\\. Is redis-server running there`));
+        assert.doesNotMatch(err.message, /retries|hunter2/);
+        return true;
+      },
+    );
+    const retries = sink.lines.filter((l) => /unreachable: .*; retry \d+\//.test(l));
+    assert.deepEqual(retries, [], 'no reconnection attempt before a connection worked');
+    // crawl-status reads through the same connection code: it fails at once too.
+    const r = spawnSync(process.execPath, [BIN, 'crawl-status', 'x', '--redis', url], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`Cannot connect to Redis at redis://:\\*\\*\\*\\*@127\\.0\\.0\\.1:${port}/0`));
+    assert.doesNotMatch(r.stderr + r.stdout, /hunter2|retry/);
+  });
+
   it('rejects a SCHEDULER_URL that is not redis://, and a bad CRAWL_ID', async () => {
     await assert.rejects(async () => crawl(CatalogueSpider, { settings: { ...quiet, SCHEDULER_URL: 'http://x:pw@h/' }, logSink: new MemorySink() }), (err: Error) => {
       assert.ok(err instanceof InvalidArgumentError);

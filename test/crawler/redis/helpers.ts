@@ -6,13 +6,16 @@ import { fileURLToPath } from 'node:url';
 
 const WORKER = fileURLToPath(new URL('../../support/redis-worker.ts', import.meta.url));
 
-/** A front server that counts requests per exact path and forwards them to `target`. */
-export async function countingProxy(target: string): Promise<{ origin: string; perPath: Map<string, number>; close(): Promise<void> }> {
+/** A front server that counts requests per exact path (and per User-Agent) and forwards them to `target`. */
+export async function countingProxy(target: string): Promise<{ origin: string; perPath: Map<string, number>; perAgent: Map<string, number>; close(): Promise<void> }> {
   const perPath = new Map<string, number>();
+  const perAgent = new Map<string, number>();
   const t = new URL(target);
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     perPath.set(path, (perPath.get(path) ?? 0) + 1);
+    const agent = req.headers['user-agent'] ?? '';
+    perAgent.set(agent, (perAgent.get(agent) ?? 0) + 1);
     const up = httpRequest({ host: t.hostname, port: t.port, path, method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
@@ -25,6 +28,7 @@ export async function countingProxy(target: string): Promise<{ origin: string; p
   return {
     origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     perPath,
+    perAgent,
     close: () =>
       new Promise<void>((r) => {
         server.close(() => r());
@@ -44,15 +48,15 @@ export interface WorkerResult {
 /** A crawl worker child process (test/support/redis-worker.ts). */
 export interface Worker {
   child: ChildProcess;
-  itemsFile: string;
+  itemsFile: string | null;
   /** Resolves with its printed result (or an error placeholder when it was killed). */
   result: Promise<WorkerResult>;
 }
 
 const children = new Set<ChildProcess>();
 
-/** Starts one worker that crawls `startUrl` with `settings`, appending item URLs to `itemsFile`. */
-export function startWorker(startUrl: string, itemsFile: string, settings: Record<string, unknown>): Worker {
+/** Starts one worker that crawls `startUrl` with `settings`, appending item URLs to `itemsFile` (null: only to its FEEDS). */
+export function startWorker(startUrl: string, itemsFile: string | null, settings: Record<string, unknown>): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify({ startUrl, itemsFile, settings })], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,7 +85,8 @@ export function killWorkers(): void {
 }
 
 /** Item URLs a worker wrote (empty when it wrote none). */
-export function itemsOf(file: string): string[] {
+export function itemsOf(file: string | null): string[] {
+  if (file === null) return [];
   try {
     return readFileSync(file, 'utf8').split('\n').filter(Boolean);
   } catch {

@@ -1,14 +1,16 @@
 import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Request, type RequestJSON } from '../../http/request.js';
-import { JobdirCorruptError } from '../../jobdir/errors.js';
-import { SEGMENT_RE, segmentName, type JobdirPaths } from '../../jobdir/layout.js';
+import { JobdirCorruptError, JobdirQueueDamagedError } from '../../jobdir/errors.js';
+import { SEGMENT_RE, segmentName, type JobdirPaths, type LogPosition } from '../../jobdir/layout.js';
 import type { Logger } from '../../logger.js';
 import { requestFingerprint } from '../../fingerprint.js';
 import { FingerprintSet, fingerprintPrefix } from './fingerprint-set.js';
+import { GroupCommit } from '../group-commit.js';
 import { IdDeque } from './id-deque.js';
-import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile, sealRecord, writeFully } from './record-log.js';
+import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile, sealRecord, writeFully, type TailMode } from './record-log.js';
 import { RecordTable } from './record-table.js';
+import { logProblems, readSeal, writeSeal, type LogFiles, type QueueSeal } from './seal.js';
 
 const QUEUE_MAGIC = 'TSCQ';
 const SEEN_MAGIC = 'TSCS';
@@ -45,12 +47,15 @@ export interface DiskStoreOptions {
   segmentBytes?: number;
   /** Acks wait this long to be written together (group commit). @default 50 */
   commitDelayMs?: number;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (err: unknown) => void;
+  /** The job saved state before: its log must be there. @default false */
+  ran?: boolean;
+  /** Where the log was durable at the job's last checkpoint (from state.json), if known. @default null */
+  durable?: LogPosition | null;
+  /**
+   * JOBDIR_REPAIR: continue a damaged log with what is readable (each file up to its first bad
+   * record) instead of refusing it. @default false
+   */
+  repair?: boolean;
 }
 
 /**
@@ -67,6 +72,7 @@ interface Deferred {
 export class DiskStore {
   readonly seen = new FingerprintSet();
   readonly #o: Required<Omit<DiskStoreOptions, 'beforeCommit'>> & Pick<DiskStoreOptions, 'beforeCommit'>;
+  #durable: LogPosition = { segment: 0, bytes: 0 };
   readonly #table = new RecordTable();
   readonly #deques = new Map<number, IdDeque>();
   /** Priorities with a deque, highest first. */
@@ -96,45 +102,74 @@ export class DiskStore {
   #start: StartProgress = { consumed: 0, done: false };
   #durableStart: StartProgress = { consumed: 0, done: false };
   #startDirty = false;
-  #waiting: Deferred | null = null;
-  #timer: NodeJS.Timeout | null = null;
-  #committing: Promise<void> | null = null;
+  readonly #group: GroupCommit;
   #opened = false;
   #closed = false;
   /** Counts for the start message. */
   readonly loaded = { pending: 0, seen: 0, tornBytes: 0 };
 
   constructor(options: DiskStoreOptions) {
-    this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ...options };
+    this.#o = { lifo: true, segmentBytes: 16 * 1024 * 1024, commitDelayMs: 50, ran: false, durable: null, repair: false, ...options };
+    this.#group = new GroupCommit({
+      run: () => this.#commit(),
+      delayMs: this.#o.commitDelayMs,
+      onError: (err) => this.#o.logger.error(`JOBDIR commit failed in ${this.#o.paths.root}: ${(err as Error)?.stack ?? err}`),
+    });
   }
 
-  /** Loads the job's log (once): scans every segment and `seen.bin`, drops a torn tail with a warning. */
+  /**
+   * Loads the job's log (once): checks it against the seal of the last run, scans every segment
+   * and `seen.bin`, drops a torn tail (after a crash only) with a warning, and marks the seal
+   * unclean before anything is written. Throws JobdirQueueDamagedError for any other damage.
+   */
   open(): void {
     if (this.#opened) return;
-    const { paths } = this.#o;
+    const { paths, repair } = this.#o;
     mkdirSync(paths.queue, { recursive: true });
-    const segs = existsSync(paths.queue)
-      ? readdirSync(paths.queue)
-          .map((n) => SEGMENT_RE.exec(n))
-          .filter((m): m is RegExpExecArray => m !== null)
-          .map((m) => Number(m[1]))
-          .sort((a, b) => a - b)
-      : [];
-    if (existsSync(paths.seen)) {
-      const r = scanFile(paths.seen, SEEN_MAGIC, true, (p, off) => {
-        if (p[0] !== RecordType.Seen || (p.length - 1) % 8 !== 0) throw new JobdirCorruptError(paths.seen, `unexpected record at byte ${off}`);
-        for (let i = 1; i < p.length; i += 8) this.seen.add(p.readUInt32LE(i), p.readUInt32LE(i + 4));
-      });
-      this.#warnTorn(paths.seen, r.tornBytes);
+    const segs = readdirSync(paths.queue)
+      .map((n) => SEGMENT_RE.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    const files: LogFiles = { root: paths.root, segments: segs, segmentPaths: segs.map((n) => join(paths.queue, segmentName(n))), seen: existsSync(paths.seen) ? paths.seen : null };
+    let seal: QueueSeal | null = null;
+    let problems: string[];
+    try {
+      seal = readSeal(paths.seal);
+      problems = logProblems(seal, paths.seal, files, this.#o.ran, this.#o.durable);
+    } catch (err) {
+      if (!(err instanceof JobdirCorruptError)) throw err;
+      problems = [`${err.file} ${err.what}`];
     }
-    for (const seg of segs) this.#segLive.set(seg, 0);
-    for (let k = 0; k < segs.length; k++) {
-      const seg = segs[k]!;
-      const path = join(paths.queue, segmentName(seg));
-      const r = scanFile(path, QUEUE_MAGIC, k === segs.length - 1, (p, off) => this.#replay(seg, p, off, path));
-      this.#warnTorn(path, r.tornBytes);
-      if (k === segs.length - 1) this.#headWritten = r.validEnd;
+    if (problems.length) {
+      if (!repair) throw new JobdirQueueDamagedError(paths.root, problems);
+      this.#o.logger.warn(`JOBDIR_REPAIR: continuing the job in ${paths.root} although its queue is damaged:\n  - ${problems.join('\n  - ')}`);
     }
+    // Repairing truncates files: the seal says so first. Otherwise a clean log is read strictly,
+    // and only the last segment and seen.bin of a crashed run may end in a torn write.
+    if (repair) writeSeal(paths.seal, false);
+    const tail: TailMode = repair ? 'salvage' : seal?.clean ? 'none' : 'torn';
+    try {
+      if (files.seen) {
+        const r = scanFile(paths.seen, SEEN_MAGIC, tail, (p, off) => {
+          if (p[0] !== RecordType.Seen || (p.length - 1) % 8 !== 0) throw new JobdirCorruptError(paths.seen, `unexpected record at byte ${off}`);
+          for (let i = 1; i < p.length; i += 8) this.seen.add(p.readUInt32LE(i), p.readUInt32LE(i + 4));
+        });
+        this.#warnTorn(paths.seen, r.tornBytes);
+      }
+      for (const seg of segs) this.#segLive.set(seg, 0);
+      for (let k = 0; k < segs.length; k++) {
+        const seg = segs[k]!;
+        const path = files.segmentPaths[k]!;
+        const r = scanFile(path, QUEUE_MAGIC, k === segs.length - 1 || repair ? tail : 'none', (p, off) => this.#replay(seg, p, off, path));
+        this.#warnTorn(path, r.tornBytes);
+        if (k === segs.length - 1) this.#headWritten = r.validEnd;
+      }
+    } catch (err) {
+      if (err instanceof JobdirCorruptError && !(err instanceof JobdirQueueDamagedError)) throw new JobdirQueueDamagedError(paths.root, [`${err.file}: ${err.what}`]);
+      throw err;
+    }
+    if (!repair) writeSeal(paths.seal, false);
     // Replay queued every push; keep those not acked since.
     this.#pending = 0;
     for (const dq of this.#deques.values()) {
@@ -157,6 +192,7 @@ export class DiskStore {
       this.#headWritten = this.#out.writeTo(this.#headFd);
       fsyncSync(this.#headFd);
     }
+    this.#durable = { segment: this.#head, bytes: this.#headWritten };
     this.#seenFd = openSync(paths.seen, 'a');
     if (fstatSync(this.#seenFd).size === 0) {
       writeFully(this.#seenFd, fileHeader(SEEN_MAGIC));
@@ -175,6 +211,11 @@ export class DiskStore {
   /** The JOBDIR. */
   get root(): string {
     return this.#o.paths.root;
+  }
+
+  /** How far the log is known to be on disk (after the last commit). */
+  get durablePosition(): LogPosition {
+    return { ...this.#durable };
   }
 
   /** Pending requests (not counting leased ones). */
@@ -242,42 +283,29 @@ export class DiskStore {
   /** The request is done; returns a promise that resolves once that is durable. */
   ack(id: number): Promise<void> {
     this.#acks.push(id);
-    return this.#requestCommit();
+    return this.#group.request();
   }
 
   /** Notes start() progress; it becomes durable with the next commit. */
   markStart(consumed: number, done: boolean): void {
     this.#start = { consumed, done };
     this.#startDirty = true;
-    if (done) void this.#requestCommit();
+    if (done) void this.#group.request();
   }
 
   /** Writes and syncs everything now (used on close, and by tests). */
-  async commit(): Promise<void> {
-    if (this.#timer) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
-    while (this.#committing) await this.#committing.catch(() => {});
-    const d = this.#waiting;
-    this.#waiting = null;
-    this.#committing = this.#commit();
-    try {
-      await this.#committing;
-      d?.resolve();
-    } catch (err) {
-      d?.reject(err);
-      throw err;
-    } finally {
-      this.#committing = null;
-    }
+  commit(): Promise<void> {
+    return this.#group.commit();
   }
 
-  /** Final commit, then closes the files. Leased, unacked requests stay pending for the next run. */
+  /**
+   * Final commit, then closes the files and seals them as cleanly closed. Leased, unacked
+   * requests stay pending for the next run.
+   */
   async close(): Promise<void> {
     if (this.#closed || !this.#opened) return;
     try {
-      await this.commit();
+      await this.#group.close();
     } finally {
       this.#closed = true;
       for (const fd of this.#readFds.values()) closeSync(fd);
@@ -285,34 +313,12 @@ export class DiskStore {
       closeSync(this.#headFd);
       closeSync(this.#seenFd);
     }
-  }
-
-  #requestCommit(): Promise<void> {
-    if (!this.#waiting) {
-      let resolve!: () => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Awaiters still see a failure; an ack nobody awaits must not crash the process.
-      promise.catch(() => {});
-      this.#waiting = { promise, resolve, reject };
-      if (!this.#committing && !this.#timer && !this.#closed) this.#schedule();
-    }
-    return this.#waiting.promise;
-  }
-
-  #schedule(): void {
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.commit().then(
-        () => {
-          if (this.#waiting && !this.#closed && !this.#timer) this.#schedule();
-        },
-        (err: unknown) => this.#o.logger.error(`JOBDIR commit failed in ${this.#o.paths.root}: ${(err as Error)?.stack ?? err}`),
-      );
-    }, this.#o.commitDelayMs);
+    const { paths } = this.#o;
+    const segments = readdirSync(paths.queue)
+      .filter((n) => SEGMENT_RE.test(n))
+      .sort()
+      .map((n) => join(paths.queue, n));
+    writeSeal(paths.seal, true, [...segments, paths.seen]);
   }
 
   async #commit(): Promise<void> {
@@ -347,7 +353,9 @@ export class DiskStore {
     if (startDirty) this.#appendStart(start);
     this.#appendCommit();
     this.#writeOut();
+    const synced = { segment: this.#head, bytes: this.#headWritten };
     await datasync(this.#headFd);
+    this.#durable = synced;
     if (startDirty) this.#durableStart = { ...start };
     for (const id of acks) this.#forget(id);
     this.#collectSegments();
@@ -585,6 +593,10 @@ export class DiskStore {
   #warnTorn(path: string, bytes: number): void {
     if (bytes === 0) return;
     this.loaded.tornBytes += bytes;
+    if (this.#o.repair) {
+      this.#o.logger.warn(`JOBDIR_REPAIR: ${path}: dropped ${bytes} bytes from its first bad record on; requests recorded there are lost, done ones may be crawled again`);
+      return;
+    }
     this.#o.logger.warn(`${path}: dropped a torn tail of ${bytes} bytes (a write cut short by a crash); the requests in it are replayed from their parents`);
   }
 }

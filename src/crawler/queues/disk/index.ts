@@ -16,7 +16,11 @@ export function createDiskBackend(crawler: CrawlerContext, jobdir: JobDir, lifo:
     lifo,
     logger,
     beforeCommit: () => crawler.signals.sendAsync('checkpoint', { spider: crawler.spider }),
+    ran: jobdir.saved !== null,
+    durable: jobdir.saved?.queue ?? null,
+    repair: crawler.settings.getBool('JOBDIR_REPAIR'),
   });
+  jobdir.trackQueue(() => store.durablePosition);
   const items = jobdir.saved?.stats['item_scraped_count'];
   const queue = new DiskQueue({
     store,

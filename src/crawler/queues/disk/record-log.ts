@@ -42,19 +42,27 @@ export interface ScanResult {
 const SCAN_CHUNK = 1024 * 1024;
 
 /**
- * Calls `onRecord(payload, recordOffset)` for each record of `path`. The payload is a view of a
- * buffer that is reused for the next records: copy what must outlive the call. A bad record at
- * the tail of the last file (`mayBeTorn`) is a torn write: it is reported in the result and the
- * file is truncated there. A bad record anywhere else, a bad header or an unknown version throws.
+ * What a bad record may be: `none` (the file was closed cleanly: any bad record is damage),
+ * `torn` (the last file after a crash: a bad record in the last write batch is a torn write),
+ * `salvage` (JOBDIR_REPAIR: the file is kept up to its first bad record, wherever it is).
  */
-export function scanFile(path: string, magic: string, mayBeTorn: boolean, onRecord: (payload: Buffer, offset: number) => void): ScanResult {
+export type TailMode = 'none' | 'torn' | 'salvage';
+
+/**
+ * Calls `onRecord(payload, recordOffset)` for each record of `path`. The payload is a view of a
+ * buffer that is reused for the next records: copy what must outlive the call. A bad record that
+ * `mode` allows to drop is reported in the result and the file is truncated there. Any other bad
+ * record, a bad header or an unknown version throws.
+ */
+export function scanFile(path: string, magic: string, mode: TailMode, onRecord: (payload: Buffer, offset: number) => void): ScanResult {
+  const mayBeTorn = mode !== 'none';
   const fd = openSync(path, 'r');
   let size: number;
   /** Where the valid records end; -1 when not even the header is there. */
   let end: number;
   try {
     size = fstatSync(fd).size;
-    if (size >= HEADER_BYTES) end = scanRecords(fd, path, size, magic, mayBeTorn, onRecord);
+    if (size >= HEADER_BYTES) end = scanRecords(fd, path, size, magic, mode, onRecord);
     else if (mayBeTorn) end = -1;
     else throw new JobdirCorruptError(path, `is ${size} bytes long, shorter than its header`);
   } finally {
@@ -65,7 +73,7 @@ export function scanFile(path: string, magic: string, mayBeTorn: boolean, onReco
 }
 
 /** Checks the header and calls `onRecord` for each record; returns where the valid records end. */
-function scanRecords(fd: number, path: string, size: number, magic: string, mayBeTorn: boolean, onRecord: (payload: Buffer, offset: number) => void): number {
+function scanRecords(fd: number, path: string, size: number, magic: string, mode: TailMode, onRecord: (payload: Buffer, offset: number) => void): number {
   const header = readAt(fd, 0, HEADER_BYTES);
   if (header.toString('latin1', 0, 4) !== magic) throw new JobdirCorruptError(path, `does not start with "${magic}" (not a tscrapy JOBDIR file)`);
   const version = header.readUInt32LE(4);
@@ -105,7 +113,8 @@ function scanRecords(fd: number, path: string, size: number, magic: string, mayB
       // A torn write leaves garbage only at the very end: a valid record after the bad one
       // means damage in the middle, which is never dropped silently.
       const next = off + RECORD_HEADER_BYTES + len;
-      const torn = mayBeTorn && !(len > 0 && next < size && validRecordAt(fd, next, size)) && size - off <= MAX_WRITE_BYTES + (len > MAX_WRITE_BYTES ? len + RECORD_HEADER_BYTES : 0);
+      if (mode === 'salvage') return off;
+      const torn = mode === 'torn' && !(len > 0 && next < size && validRecordAt(fd, next, size)) && size - off <= MAX_WRITE_BYTES + (len > MAX_WRITE_BYTES ? len + RECORD_HEADER_BYTES : 0);
       if (torn) return off;
       throw new JobdirCorruptError(path, `${bad}, and it is not a torn write at the end of the job's last file`);
     }

@@ -68,6 +68,8 @@ export async function createRedisBackend(crawler: CrawlerContext, schedulerUrl: 
     pollMs: Math.min(100, Math.max(20, Math.floor(leaseSeconds * 1000) / 10)),
     logger,
     stats: crawler.stats,
+    // The same checkpoint as JOBDIR: a request is acknowledged once its items are durable in every feed.
+    beforeCommit: () => crawler.signals.sendAsync('checkpoint', { spider: crawler.spider }),
   });
   new RedisStatsMirror(crawler, session, {
     intervalMs: Math.max(0.05, s.getFloat('REDIS_STATS_INTERVAL', 1)) * 1000,

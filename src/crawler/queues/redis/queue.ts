@@ -2,6 +2,7 @@ import { Request } from '../../http/request.js';
 import type { Logger } from '../../logger.js';
 import type { Spider } from '../../spider.js';
 import type { StatsCollector } from '../../stats.js';
+import { GroupCommit } from '../group-commit.js';
 import type { DupeFilter, RequestQueue } from '../types.js';
 import type { RedisSession } from './session.js';
 
@@ -17,6 +18,13 @@ export interface RedisQueueOptions {
   pollMs?: number;
   logger: Logger;
   stats: StatsCollector;
+  /**
+   * Awaited before a batch of acks is sent: makes the items of the acked requests durable first
+   * (the crawl sends the `checkpoint` signal: feeds flushed and fsynced), as with JOBDIR.
+   */
+  beforeCommit?: () => Promise<void>;
+  /** Acks wait this long to be committed together. @default 50 */
+  commitDelayMs?: number;
 }
 
 /** Why an idle worker stopped waiting. */
@@ -46,10 +54,18 @@ export class RedisQueue implements RequestQueue {
   #finished = false;
   #closing = false;
   #warnedSeeder = false;
+  /** Leases done but not acknowledged yet: they wait for the next commit. */
+  #acks: string[] = [];
+  readonly #group: GroupCommit;
 
   constructor(options: RedisQueueOptions) {
     this.#s = options.session;
     this.#o = options;
+    this.#group = new GroupCommit({
+      run: () => this.#commit(),
+      delayMs: options.commitDelayMs ?? 50,
+      onError: (err) => options.logger.error(`Could not checkpoint before acknowledging requests in Redis (they stay leased and will be crawled again): ${(err as Error)?.message ?? err}`),
+    });
   }
 
   /** Registers this worker and learns whether it seeds the start requests. */
@@ -116,12 +132,18 @@ export class RedisQueue implements RequestQueue {
     return null;
   }
 
-  ack(request: Request): void {
+  /**
+   * The request is done. Its lease ends in Redis only at the next commit, after the checkpoint:
+   * a worker killed before that leaves the lease to expire, and another worker redoes the request
+   * (its items may appear twice, never zero times). Resolves once the ack is sent.
+   */
+  ack(request: Request): Promise<void> | void {
     const id = this.#leases.get(request);
     if (id === undefined) return;
     this.#leases.delete(request);
     this.#outstanding.delete(id);
-    this.#s.ack(id);
+    this.#acks.push(id);
+    return this.#group.request();
   }
 
   size(): number {
@@ -141,6 +163,8 @@ export class RedisQueue implements RequestQueue {
     const started = Date.now();
     let logged = false;
     let pause = Math.min(10, this.#o.pollMs ?? 200);
+    // Done requests are acknowledged first: the idle check below hands this worker's other leases back.
+    await this.#group.commit();
     this.#outstanding.clear();
     await s.flush();
     for (;;) {
@@ -186,8 +210,24 @@ export class RedisQueue implements RequestQueue {
     this.#closing = true;
     this.#buffer = [];
     const s = this.#s;
+    // Failing here leaves the done requests unacknowledged: they go back to the queue below and are crawled again.
+    await this.#group.close().catch(() => undefined);
     await s.flush();
     await s.run('tscrapyRelease', [s.workerId, s.options.lifo ? 1 : 0]);
+  }
+
+  async #commit(): Promise<void> {
+    const acks = this.#acks;
+    if (acks.length === 0) return;
+    this.#acks = [];
+    try {
+      await this.#o.beforeCommit?.();
+    } catch (err) {
+      this.#acks = acks.concat(this.#acks);
+      throw err;
+    }
+    for (const id of acks) this.#s.ack(id);
+    await this.#s.flush();
   }
 
   async #fill(): Promise<void> {

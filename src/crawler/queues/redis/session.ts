@@ -33,11 +33,15 @@ export function backoffMs(n: number): number {
   return Math.min(100 * 2 ** (n - 1), 3000);
 }
 
-/** Fails fast and masks the URL; keeps the last low-level error for the message. */
+/**
+ * Connects with one attempt: a Redis that cannot be reached at start is a wrong URL or a server
+ * that is not running, which retries would only hide for ~20 s. Once a connection has worked,
+ * a lost one is retried `maxRetries` times with backoff. The URL is masked in every message.
+ */
 export async function connectRedis(url: string, setting: string, maxRetries: number, logger: Logger, name?: string): Promise<Redis> {
   const masked = maskUrl(url);
   let lastError: Error | undefined;
-  let attempts = 0;
+  let connected = false;
   const client = new Redis(url, {
     lazyConnect: true,
     connectionName: name,
@@ -45,8 +49,7 @@ export async function connectRedis(url: string, setting: string, maxRetries: num
     maxRetriesPerRequest: null,
     connectTimeout: 5000,
     retryStrategy: (times) => {
-      attempts = times;
-      if (times > maxRetries) return null;
+      if (!connected || times > maxRetries) return null;
       const delay = backoffMs(times);
       logger.warn(`Redis at ${masked} (${setting}) unreachable: ${lastError?.message ?? 'connection closed'}; retry ${times}/${maxRetries} in ${delay} ms`);
       return delay;
@@ -59,15 +62,15 @@ export async function connectRedis(url: string, setting: string, maxRetries: num
       client.off('ready', onReady);
       reject(
         new RedisConnectionError(
-          `Cannot connect to Redis at ${masked} (${setting}): ${lastError?.message ?? 'connection closed'}` +
-            (attempts > 1 ? ` (gave up after ${attempts - 1} retries)` : '') +
-            '. Is redis-server running there, and are the host, port, password and database right?',
+          `Cannot connect to Redis at ${masked} (${setting}): ${lastError?.message ?? 'connection closed'}. ` +
+            'Is redis-server running there, and are the host, port, password and database right?',
           { cause: lastError },
         ),
       );
     };
     const onReady = () => {
       client.off('end', onEnd);
+      connected = true;
       resolve();
     };
     client.once('ready', onReady);
