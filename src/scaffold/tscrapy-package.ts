@@ -49,11 +49,12 @@ export interface RunningTscrapy {
 }
 
 /**
- * The dependency that makes a new project use the tscrapy that is running: `^VERSION` when it
- * was installed from a registry; otherwise (a checkout, `npm install -g CHECKOUT`, a tarball
- * from `npm pack`) a `file:` path to the tarball it was installed from when that file is still
- * there, else to its folder. A registry is asked nothing: the install's own record
- * (`node_modules/.package-lock.json`, written by npm) says where it came from.
+ * The dependency that makes a new project use the tscrapy that is running: `^VERSION` when npm's
+ * record of its install (`node_modules/.package-lock.json`) says it came from a registry; a
+ * `file:` path to the tarball it was installed from when that record names one still there;
+ * otherwise (a checkout, `npm install -g CHECKOUT`, a global install from a tarball, of which
+ * npm keeps no record) a `file:` path to its folder, which npm links as it is. No registry is
+ * asked anything.
  */
 export function runningTscrapyDependency(projectDir: string, root = tscrapyRoot()): RunningTscrapy {
   const nodeModules = dirname(root);
@@ -69,7 +70,7 @@ export function runningTscrapyDependency(projectDir: string, root = tscrapyRoot(
       return { spec: fileSpec(projectDir, source), reason: `the running tscrapy was installed from ${source}` };
     }
   }
-  return { spec: fileSpec(projectDir, root), reason: `the running tscrapy (${root}) was not installed from a registry` };
+  return { spec: fileSpec(projectDir, root), reason: `the running tscrapy is installed in ${root}, and npm's records name no registry it came from` };
 }
 
 /** `resolved` of a package in npm's record of a node_modules folder, if npm wrote one. */
