@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { REQUEST_KINDS, Request, type RequestOptions } from './request.js';
 
+/** Options of a JsonRequest: a Request's, plus the data to send as JSON. */
 export interface JsonRequestOptions extends RequestOptions {
   /**
    * Sent as the JSON body (`JSON.stringify(data)`); makes the method POST unless one is given.
