@@ -72,6 +72,32 @@ describe('README: a project', { timeout: 400_000 }, () => {
     assert.ok(r.stdout.includes('"books"') && r.stdout.includes('"quotes"'), r.stdout);
   });
 
+  it('new-project: Ctrl-C on its `tscrapy crawl` exits 0 as "Stopping" says; through npm (`npm run crawl`) npm exits 130, as the README warns', async () => {
+    // Issue 16: the project section used `npx tscrapy crawl`, and npm turns Ctrl-C into 130.
+    const crawlLine = readmeBlock('new-project').code.split('\n').find((l) => /^tscrapy crawl /.test(l));
+    assert.ok(crawlLine, 'the project section crawls with `tscrapy crawl`');
+    const interrupt = async (command: string) => {
+      const from = site.hits.length;
+      return runShell(command, shop, env, 120_000, (child) => {
+        const poll = setInterval(() => {
+          if (site.hits.slice(from).some((h) => h.startsWith('/page/'))) {
+            clearInterval(poll);
+            process.kill(-child.pid!, 'SIGINT');
+          }
+        }, 20);
+        child.on('close', () => clearInterval(poll));
+      });
+    };
+    const direct = await interrupt(`${crawlLine.replace(/\s+#.*$/, '').replace('quotes.jsonl', 'interrupted.jsonl')}`);
+    assertOk(direct, 'tscrapy crawl, interrupted');
+    assert.match(direct.stderr, /shutdown/);
+    const viaNpm = await interrupt('npm run crawl -- quotes -o interrupted-npm.jsonl');
+    // npm re-raises the SIGINT on itself: a terminal's shell shows 130 (128 + 2); the test's bash,
+    // which got the same Ctrl-C, ends by that signal too.
+    assert.ok(viaNpm.code === 130 || viaNpm.signal === 'SIGINT', `npm run crawl ended with ${viaNpm.code ?? viaNpm.signal}`);
+    assert.match(viaNpm.stderr, /Spider closed \(shutdown\)/, 'the crawl behind npm stopped gracefully');
+  });
+
   it('jobdir: Ctrl-C pauses, the same command resumes without fetching a page twice', async () => {
     const lines = readmeBlock('jobdir').code.split('\n').filter((l) => !l.startsWith('#'));
     assert.equal(lines.length, 2);
