@@ -65,7 +65,9 @@ describe('README: a project', { timeout: 400_000 }, () => {
     if (spawnSync('jq', ['--version']).status !== 0) return t.skip('jq is not installed');
     const r = await runShell(readmeBlock('command-line').code, shop, env, 180_000);
     assertOk(r, 'command-line');
-    assert.ok(readFileSync(join(shop, 'quotes.csv'), 'utf8').startsWith('text,author,tags'));
+    const csv = readFileSync(join(shop, 'quotes.csv'), 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv[0], 'text,author,tags');
+    assert.ok(csv.length > 1 && csv.slice(1).every((row) => row.includes('humor')), csv.join('\n'));
     assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('"“')).length, site.total);
     assert.equal(JSON.parse(readFileSync(join(shop, 's.json'), 'utf8')).finish_reason, 'finished');
     assert.match(r.stdout, /^32$/m);
