@@ -12,9 +12,10 @@ against a saved page, README.md and .gitignore.
 NAME must begin with a letter and hold only letters, digits and underscores, and must not be the name
 of an existing module. DIR must not exist or be empty, unless --force.
 
-With --link, the project depends on the running tscrapy through a file: path, so npm install needs no
-registry for tscrapy (offline machines, CI of a tscrapy checkout); --tscrapy PATH does the same for
-another tscrapy folder.
+The project depends on the running tscrapy: ^VERSION when it was installed from the registry;
+otherwise a file: path to the tarball it was installed from (npm pack), or to its folder (a checkout),
+so npm install needs the registry only for tscrapy's own dependencies. The choice is printed.
+--link always uses the running tscrapy's folder; --tscrapy PATH another tscrapy folder.
 
 Exit codes: 0 ok; 1 tscrapy's templates are missing; 2 bad name, non-empty folder, bad --tscrapy path.`;
   static override examples = [
@@ -47,7 +48,7 @@ Exit codes: 0 ok; 1 tscrapy's templates are missing; 2 bad name, non-empty folde
     });
     if (!this.jsonEnabled()) {
       this.log(`New tscrapy project "${result.project}" created in ${result.directory}`);
-      this.log(`  tscrapy dependency: ${result.tscrapyDependency}`);
+      this.log(`  tscrapy dependency: ${result.tscrapyDependency} (${result.tscrapyDependencyReason})`);
       this.log('');
       this.log('Next steps:');
       for (const step of result.nextSteps) this.log(`  ${step}`);

@@ -4,6 +4,7 @@ import { lookupNetrc } from './netrc.js';
 /** Where credentials were found. */
 export type CredentialSource = 'config' | 'url' | 'netrc' | 'keychain';
 
+/** HTTP basic-auth credentials of a deploy target. */
 export interface Credentials {
   username: string;
   password: string;
@@ -22,6 +23,7 @@ export interface CredentialTarget {
   file?: string | undefined;
 }
 
+/** The credentials found for a target, and every place that was looked at. */
 export interface CredentialResult {
   credentials?: Credentials;
   /** Every place looked at, in order, with what was found there: the 401 message lists them. */

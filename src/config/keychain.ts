@@ -52,6 +52,7 @@ export interface KeychainCredentials {
   password: string;
 }
 
+/** The credentials stored in the OS keychain for a target URL, or null when there are none. */
 export async function keychainGet(url: string): Promise<KeychainCredentials | null> {
   const raw = await call('be read', (k) => k.getPassword(KEYCHAIN_SERVICE, url));
   if (raw === null) return null;
@@ -64,6 +65,7 @@ export async function keychainGet(url: string): Promise<KeychainCredentials | nu
   return { username: '', password: raw };
 }
 
+/** Stores a target URL's credentials in the OS keychain (`tscrapy login`). */
 export async function keychainSet(url: string, creds: KeychainCredentials): Promise<void> {
   await call('store the password', (k) => k.setPassword(KEYCHAIN_SERVICE, url, JSON.stringify(creds)));
 }

@@ -92,6 +92,7 @@ export function netrcPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(homeDir(env), process.platform === 'win32' ? '_netrc' : '.netrc');
 }
 
+/** What lookupNetrc found: the file looked at and the entry for the host, if any. */
 export interface NetrcLookup {
   file: string;
   /** The file exists. */

@@ -20,6 +20,7 @@ export interface Link {
 
 type Patterns = RegExp | string | readonly (RegExp | string)[];
 
+/** Which links a LinkExtractor keeps, and how it normalises them. */
 export interface LinkExtractorOptions {
   /** Keep only URLs matching one of these (regex search). Default: all. */
   allow?: Patterns;

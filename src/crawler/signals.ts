@@ -30,6 +30,7 @@ export interface SignalMap {
   /** The engine started (reason set) or stopped (reason null) holding back new requests. */
   backout: { reason: string | null; spider: Spider };
 }
+/** The name of a signal (`spiderOpened`, `itemScraped`, …). */
 export type SignalName = keyof SignalMap;
 export type SignalHandler<K extends SignalName> = (payload: SignalMap[K]) => void | Promise<void>;
 

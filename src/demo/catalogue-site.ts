@@ -16,6 +16,8 @@ export interface CatalogueSiteOptions {
   host?: string;
   /** @default 0 (a free port) */
   port?: number;
+  /** Path prefix every page and link lives under (`/shop` serves the shop at `/shop/`). @default '' */
+  basePath?: string;
 }
 
 export interface CatalogueSite {
@@ -34,8 +36,8 @@ export function isBroken(id: number): boolean {
 }
 
 /** Every 50th product is linked by an old URL that redirects. */
-function productHref(id: number): string {
-  return id % 50 === 0 ? `/p/${id}` : `/product/${id}`;
+function productHref(base: string, id: number): string {
+  return id % 50 === 0 ? `${base}/p/${id}` : `${base}/product/${id}`;
 }
 
 /** Deterministic pseudo-random numbers, so every run serves the same site. */
@@ -52,32 +54,32 @@ function sentence(seed: number, words: number): string {
   return out.join(' ');
 }
 
-function layout(title: string, body: string): string {
+function layout(base: string, title: string, body: string): string {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title} | Demo Shop</title>
-<link rel="stylesheet" href="/static/site.css"></head><body>
-<nav class="top"><a href="/">Home</a> <a href="/category/tools/">Tools</a> <a href="/category/books/">Books</a> <a href="/about">About</a></nav>
+<link rel="stylesheet" href="${base}/static/site.css"></head><body>
+<nav class="top"><a href="${base}/">Home</a> <a href="${base}/category/tools/">Tools</a> <a href="${base}/category/books/">Books</a> <a href="${base}/about">About</a></nav>
 ${body}
-<footer><a href="/">Demo Shop</a> · <a href="/about">About</a></footer></body></html>`;
+<footer><a href="${base}/">Demo Shop</a> · <a href="${base}/about">About</a></footer></body></html>`;
 }
 
-function listingPage(page: number, products: number, perPage: number): string {
+function listingPage(base: string, page: number, products: number, perPage: number): string {
   const pages = Math.ceil(products / perPage);
   const first = (page - 1) * perPage + 1;
   const items: string[] = [];
   for (let id = first; id < first + perPage && id <= products; id++) {
-    items.push(`<li class="product"><a class="title" href="${productHref(id)}">Product ${id}</a> <span class="price">$${(10 + rnd(id) * 90).toFixed(2)}</span></li>`);
+    items.push(`<li class="product"><a class="title" href="${productHref(base, id)}">Product ${id}</a> <span class="price">$${(10 + rnd(id) * 90).toFixed(2)}</span></li>`);
   }
   // A link to a product that does not exist: a 404 the crawl must survive.
-  items.push(`<li class="product"><a class="title" href="/product/${products + page}">Discontinued</a></li>`);
-  const next = page < pages ? `<li class="next"><a href="/catalogue/page-${page + 1}.html">next</a></li>` : '';
-  return layout(`Catalogue page ${page}`, `<h1>Catalogue</h1><ul class="products">${items.join('\n')}</ul><ul class="pager">${next}</ul>`);
+  items.push(`<li class="product"><a class="title" href="${base}/product/${products + page}">Discontinued</a></li>`);
+  const next = page < pages ? `<li class="next"><a href="${base}/catalogue/page-${page + 1}.html">next</a></li>` : '';
+  return layout(base, `Catalogue page ${page}`, `<h1>Catalogue</h1><ul class="products">${items.join('\n')}</ul><ul class="pager">${next}</ul>`);
 }
 
-function productPage(id: number, products: number, bytes: number): string {
+function productPage(base: string, id: number, products: number, bytes: number): string {
   const related: string[] = [];
   for (let i = 1; i <= 10; i++) {
     const other = 1 + Math.floor(rnd(id * 31 + i) * products);
-    related.push(`<li><a href="${productHref(other)}">Product ${other}</a></li>`);
+    related.push(`<li><a href="${productHref(base, other)}">Product ${other}</a></li>`);
   }
   const paras: string[] = [];
   let size = 0;
@@ -90,6 +92,7 @@ function productPage(id: number, products: number, bytes: number): string {
     .map((k, i) => `<tr><th>${k}</th><td>${sentence(id + i * 3, 2)}</td></tr>`)
     .join('');
   return layout(
+    base,
     `Product ${id}`,
     `<div class="product-page" data-sku="SKU-${String(id).padStart(6, '0')}">
 <h1 class="name">Product ${id}</h1>
@@ -98,19 +101,23 @@ function productPage(id: number, products: number, bytes: number): string {
 <table class="specs">${specs}</table>
 <div class="description">${paras.join('\n')}</div>
 <ul class="related">${related.join('')}</ul>
-<a class="back" href="/catalogue/page-${Math.ceil(id / 20)}.html">Back to the catalogue</a></div>`,
+<a class="back" href="${base}/catalogue/page-${Math.ceil(id / 20)}.html">Back to the catalogue</a></div>`,
   );
 }
 
-/**
- * A deterministic shop on 127.0.0.1: listing pages with pagination, ~20 KB product pages with
- * ~15 links (most of them duplicates), some gzip, redirects from old URLs, 404s and 500s.
- * Used by `npm start`, `tscrapy bench`, the benchmarks and the tests.
- */
-export async function startCatalogueSite(options: CatalogueSiteOptions = {}): Promise<CatalogueSite> {
+/** The shop's pages as a request handler, for a server of its own or mounted in another (the practice site). */
+export interface CatalogueHandler {
+  /** Answers `path`, the request path with `basePath` already removed. */
+  (req: IncomingMessage, res: ServerResponse, path: string): void;
+  readonly counts: { total: number; byPath: Map<string, number> };
+  expectedProductIds(): number[];
+}
+
+/** The demo shop's pages (see startCatalogueSite), with every link under `options.basePath`. */
+export function catalogueHandler(options: CatalogueSiteOptions = {}): CatalogueHandler {
+  const base = options.basePath ?? '';
   const products = options.products ?? 200;
   const perPage = options.perPage ?? 20;
-  const latency = options.latencyMs ?? 0;
   const productBytes = options.productBytes ?? 20_000;
   const counts = { total: 0, byPath: new Map<string, number>() };
   const gzipCache = new Map<number, Buffer>();
@@ -120,38 +127,56 @@ export async function startCatalogueSite(options: CatalogueSiteOptions = {}): Pr
     res.end(body);
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0]!;
+  const handle = (req: IncomingMessage, res: ServerResponse, path: string) => {
     counts.total++;
     const kind = path.replace(/\d+/g, 'N');
     counts.byPath.set(kind, (counts.byPath.get(kind) ?? 0) + 1);
     let m: RegExpExecArray | null;
-    if (path === '/' || path === '/catalogue/' || path === '/index.html') return send(res, 200, listingPage(1, products, perPage));
+    if (path === '/' || path === '/catalogue/' || path === '/index.html') return send(res, 200, listingPage(base, 1, products, perPage));
     if ((m = /^\/catalogue\/page-(\d+)\.html$/.exec(path))) {
       const page = Number(m[1]);
-      if (page < 1 || page > Math.ceil(products / perPage)) return send(res, 404, layout('Not found', '<h1>Not found</h1>'));
-      return send(res, 200, listingPage(page, products, perPage));
+      if (page < 1 || page > Math.ceil(products / perPage)) return send(res, 404, layout(base, 'Not found', '<h1>Not found</h1>'));
+      return send(res, 200, listingPage(base, page, products, perPage));
     }
-    if ((m = /^\/p\/(\d+)$/.exec(path))) return send(res, 301, '', { Location: `/product/${m[1]}` });
+    if ((m = /^\/p\/(\d+)$/.exec(path))) return send(res, 301, '', { Location: `${base}/product/${m[1]}` });
     if ((m = /^\/product\/(\d+)$/.exec(path))) {
       const id = Number(m[1]);
-      if (id < 1 || id > products) return send(res, 404, layout('Not found', '<h1>No such product</h1>'));
-      if (isBroken(id)) return send(res, 500, layout('Error', '<h1>Internal error</h1>'));
+      if (id < 1 || id > products) return send(res, 404, layout(base, 'Not found', '<h1>No such product</h1>'));
+      if (isBroken(id)) return send(res, 500, layout(base, 'Error', '<h1>Internal error</h1>'));
       const gz = id % 4 === 0 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-      if (!gz) return send(res, 200, productPage(id, products, productBytes));
+      if (!gz) return send(res, 200, productPage(base, id, products, productBytes));
       let body = gzipCache.get(id);
       if (!body) {
-        body = gzipSync(productPage(id, products, productBytes), { level: 1 });
+        body = gzipSync(productPage(base, id, products, productBytes), { level: 1 });
         if (gzipCache.size < 20_000) gzipCache.set(id, body);
       }
       return send(res, 200, body, { 'Content-Encoding': 'gzip' });
     }
-    if (path === '/about') return send(res, 200, layout('About', '<h1>About</h1><p>A demo shop served by tscrapy itself.</p>'));
-    if (path.startsWith('/category/')) return send(res, 200, layout('Category', `<h1>Category</h1><a href="/">All products</a>`));
-    if (path === '/robots.txt') return send(res, 200, 'User-agent: *\nDisallow: /admin/\n', { 'Content-Type': 'text/plain' });
+    if (path === '/about') return send(res, 200, layout(base, 'About', '<h1>About</h1><p>A demo shop served by tscrapy itself.</p>'));
+    if (path.startsWith('/category/')) return send(res, 200, layout(base, 'Category', `<h1>Category</h1><a href="${base}/">All products</a>`));
+    if (path === '/robots.txt') return send(res, 200, `User-agent: *\nDisallow: ${base}/admin/\n`, { 'Content-Type': 'text/plain' });
     if (path === '/static/site.css') return send(res, 200, 'body{font-family:sans-serif}', { 'Content-Type': 'text/css' });
-    return send(res, 404, layout('Not found', '<h1>Not found</h1>'));
+    return send(res, 404, layout(base, 'Not found', '<h1>Not found</h1>'));
   };
+  return Object.assign(handle, {
+    counts,
+    expectedProductIds() {
+      const ids: number[] = [];
+      for (let id = 1; id <= products; id++) if (!isBroken(id)) ids.push(id);
+      return ids;
+    },
+  });
+}
+
+/**
+ * A deterministic shop on 127.0.0.1: listing pages with pagination, ~20 KB product pages with
+ * ~15 links (most of them duplicates), some gzip, redirects from old URLs, 404s and 500s.
+ * Used by `npm start`, `tscrapy bench`, `tscrapy practice` (under /shop/), the benchmarks and the tests.
+ */
+export async function startCatalogueSite(options: CatalogueSiteOptions = {}): Promise<CatalogueSite> {
+  const latency = options.latencyMs ?? 0;
+  const handler = catalogueHandler({ ...options, basePath: '' });
+  const handle = (req: IncomingMessage, res: ServerResponse) => handler(req, res, (req.url ?? '/').split('?')[0]!);
 
   const server: Server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     if (latency > 0) setTimeout(() => handle(req, res), latency);
@@ -164,12 +189,8 @@ export async function startCatalogueSite(options: CatalogueSiteOptions = {}): Pr
   const addr = server.address() as AddressInfo;
   return {
     origin: `http://${addr.address}:${addr.port}`,
-    counts,
-    expectedProductIds() {
-      const ids: number[] = [];
-      for (let id = 1; id <= products; id++) if (!isBroken(id)) ids.push(id);
-      return ids;
-    },
+    counts: handler.counts,
+    expectedProductIds: () => handler.expectedProductIds(),
     close() {
       return new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -4,6 +4,7 @@ import { buildProject, type BuiltProject } from '../project/build.js';
 import { loadProjectModule } from '../project/load.js';
 import type { ProjectInfo } from '../project/project.js';
 
+/** A project built for deploying: the archive to upload, its manifest, and the build it came from. */
 export interface DeployBundle {
   archive: Buffer;
   manifest: Manifest;

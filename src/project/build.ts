@@ -25,6 +25,7 @@ export interface BuiltProject {
   warnings: string[];
 }
 
+/** Options of buildProject. */
 export interface BuildOptions {
   /** Write bundle.mjs and bundle.mjs.map here instead of the cache folder (always rebuilds). */
   outDir?: string;

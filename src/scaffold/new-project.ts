@@ -4,7 +4,7 @@ import { TargetExistsError } from './errors.js';
 import { pascalCase, validateProjectName } from './names.js';
 import { renderTemplate } from './render.js';
 import { projectTemplateFiles } from './templates.js';
-import { toolVersions, tscrapyDependency } from './tscrapy-package.js';
+import { runningTscrapyDependency, toolVersions, tscrapyDependency } from './tscrapy-package.js';
 
 export interface CreateProjectOptions {
   /** The project's name (scrapy.cfg, BOT_NAME, package name lower-cased). */
@@ -13,7 +13,10 @@ export interface CreateProjectOptions {
   dir?: string;
   /** Write into a non-empty folder, replacing files of the same names. @default false */
   force?: boolean;
-  /** Depend on a local tscrapy folder (`file:` dependency) instead of the registry's. */
+  /**
+   * Depend on this tscrapy folder (a `file:` dependency). Without it, the project depends on the
+   * running tscrapy: `^VERSION` when that came from a registry, else a `file:` path to it.
+   */
   tscrapyPath?: string;
   /** Folder names and paths are resolved from. @default process.cwd() */
   cwd?: string;
@@ -26,8 +29,10 @@ export interface CreateProjectResult {
   directory: string;
   /** Files written, relative to `directory`, '/'-separated, sorted. */
   files: string[];
-  /** The `tscrapy` dependency written to package.json (`^0.1.0`, `file:../tscrapy`). */
+  /** The `tscrapy` dependency written to package.json (`^0.1.0`, `file:../tscrapy`, `file:/path/tscrapy-0.1.0.tgz`). */
   tscrapyDependency: string;
+  /** Why that dependency was chosen. */
+  tscrapyDependencyReason: string;
   /** Commands to run next, in order. */
   nextSteps: string[];
 }
@@ -44,7 +49,10 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
   const directory = resolve(cwd, options.dir ?? name);
   await checkTarget(directory, options.force ?? false);
 
-  const dependency = tscrapyDependency(directory, options.tscrapyPath);
+  const dependency =
+    options.tscrapyPath === undefined
+      ? runningTscrapyDependency(directory)
+      : { spec: tscrapyDependency(directory, options.tscrapyPath).spec, reason: `asked for the tscrapy folder ${resolve(cwd, options.tscrapyPath)}` };
   const tools = toolVersions();
   const vars = {
     project: name,
@@ -65,8 +73,8 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
   const nextSteps = [
     ...(rel === '.' ? [] : [`cd ${quoteArg(rel)}`]),
     'npm install',
-    'npx tscrapy genspider example example.com',
-    'npx tscrapy crawl quotes',
+    'tscrapy practice    # in another terminal: the site the quotes spider crawls',
+    'tscrapy crawl quotes -o quotes.jsonl',
     'npm test',
   ];
   return {
@@ -74,6 +82,7 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
     directory,
     files: rendered.map((f) => f.path).sort(),
     tscrapyDependency: dependency.spec,
+    tscrapyDependencyReason: dependency.reason,
     nextSteps,
   };
 }

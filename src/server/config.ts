@@ -118,6 +118,7 @@ const ENV_VARS: Partial<Record<ServerConfigKey, string>> = {
   password: 'SCRAPYD_PASSWORD',
 };
 
+/** Where loadServerConfig looks for configuration files. */
 export interface LoadConfigOptions {
   /** Working directory: `./scrapyd.conf`, the closest scrapy.cfg, relative dirs. @default process.cwd() */
   cwd?: string;

@@ -39,9 +39,9 @@ describe('tscrapy genspider', { timeout: 60_000 }, () => {
     assert.equal(out.inProject, true);
     const text = await readFile(out.file, 'utf8');
     assert.match(text, /export class BooksSpider extends Spider/);
-    assert.match(text, /override name = 'books';/);
-    assert.match(text, /override allowedDomains = \['books\.toscrape\.com'\];/);
-    assert.match(text, /override startUrls = \['https:\/\/books\.toscrape\.com\/'\];/);
+    assert.match(text, /name = 'books';/);
+    assert.match(text, /allowedDomains = \['books\.toscrape\.com'\];/);
+    assert.match(text, /startUrls = \['https:\/\/books\.toscrape\.com\/'\];/);
 
     const cases: Array<[string, string, RegExp]> = [
       ['crawl', 'https://shop.example:8443/catalogue/', /startUrls = \['https:\/\/shop\.example:8443\/catalogue\/'\][\s\S]*new Rule\(/],

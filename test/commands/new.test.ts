@@ -31,13 +31,15 @@ describe('tscrapy new', { timeout: 60_000 }, () => {
     const r = await tscrapy(['new', 'shop'], tmp.dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /New tscrapy project "shop" created in .*shop/);
-    assert.match(r.stdout, /Next steps:\n  cd shop\n  npm install\n  npx tscrapy genspider example example.com\n  npx tscrapy crawl quotes\n  npm test/);
+    assert.match(r.stdout, /Next steps:\n  cd shop\n  npm install\n  tscrapy practice {4}# in another terminal: the site the quotes spider crawls\n  tscrapy crawl quotes -o quotes.jsonl\n  npm test/);
     const dir = join(tmp.dir, 'shop');
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
     assert.equal(pkg.name, 'shop');
     assert.equal(pkg.type, 'module');
     assert.deepEqual(Object.keys(pkg.scripts).sort(), ['build', 'crawl', 'deploy', 'list', 'test', 'typecheck']);
-    assert.match(pkg.dependencies.tscrapy, /^\^\d+\.\d+\.\d+/);
+    // This tscrapy is a checkout, not a registry install: the project depends on it by path (issue 16).
+    assert.match(pkg.dependencies.tscrapy, /^file:/);
+    assert.match(r.stdout, new RegExp(`tscrapy dependency: ${pkg.dependencies.tscrapy} \\(the running tscrapy is the folder `));
     assert.ok(pkg.devDependencies.typescript && pkg.devDependencies['@types/node']);
     const cfg = await readFile(join(dir, 'scrapy.cfg'), 'utf8');
     assert.match(cfg, /\[settings\]\n(?:#.*\n)*default = shop\.settings\n/);

@@ -13,9 +13,9 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertOk, newProjectScript, exampleEnv, readmeBlock, runShell, startQuotesSite, substitute, workspace, type QuotesSite, type ShellResult } from './readme.js';
+import { assertOk, newProjectScript, exampleEnv, readmeBlock, runShell, startPractice, substitute, workspace, type Practice, type ShellResult } from './readme.js';
 
-let site: QuotesSite;
+let site: Practice;
 let ws: ReturnType<typeof workspace>;
 let env: Record<string, string>;
 let shop: string;
@@ -55,12 +55,12 @@ function jsonObjects(text: string): Array<Record<string, any>> {
 }
 
 before(async () => {
-  site = await startQuotesSite({ pages: 4 });
+  site = await startPractice({ pages: 4 });
   ws = workspace('project');
-  env = exampleEnv(ws, { QUOTES_ORIGIN: site.origin });
+  env = exampleEnv(ws, { PRACTICE_HOST: site.host });
   shop = join(ws.dir, 'shop');
-  assertOk(await runShell(newProjectScript(), ws.dir, env, 100_000), 'new-project (the walk-through starts from it)');
-});
+  assertOk(await runShell(newProjectScript(site), ws.dir, env, 200_000), 'new-project (the walk-through starts from it)');
+}, { timeout: 240_000 });
 after(async () => {
   for (const s of servers) {
     try {

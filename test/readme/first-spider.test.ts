@@ -1,17 +1,15 @@
 // README examples without a project: "Your first spider" (runspider), "Using tscrapy as a
 // library", "Components" (a pipeline) and "Feeds". See readme.ts for how blocks are run.
 //
-// Substitutions: https://quotes.toscrape.com/ → the local quotes site; crawl-spider:
-// https://shop.example/ → the local demo shop (src/demo/catalogue-site.ts).
+// Substitutions: 127.0.0.1:8800 (`tscrapy practice`) → the practice site on a free port.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startCatalogueSite } from '../../src/demo/catalogue-site.js';
 import { runProcess } from '../support/process.js';
-import { assertOk, exampleEnv, jsonLines, readmeBlock, runShell, startQuotesSite, substitute, TSX, workspace, type QuotesSite, type ShellResult } from './readme.js';
+import { assertOk, exampleEnv, jsonLines, practicePort, readmeBlock, runShell, startPractice, TSX, workspace, type Practice, type ShellResult } from './readme.js';
 
-let site: QuotesSite;
+let site: Practice;
 let ws: ReturnType<typeof workspace>;
 
 /** Runs a TypeScript file with tsx (library examples), killed after 60 s. */
@@ -20,11 +18,11 @@ function runTs(file: string, cwd: string): Promise<ShellResult> {
 }
 
 before(async () => {
-  site = await startQuotesSite({ pages: 3 });
+  site = await startPractice({ pages: 3 });
   ws = workspace('first');
   const { lang, code } = readmeBlock('first-spider');
   assert.equal(lang, 'ts');
-  writeFileSync(join(ws.dir, 'quotes.ts'), substitute(code, [['https://quotes.toscrape.com/', `${site.origin}/`]]));
+  writeFileSync(join(ws.dir, 'quotes.ts'), practicePort(code, site));
 });
 after(async () => {
   await site?.close();
@@ -38,7 +36,7 @@ describe('README: your first spider', { timeout: 120_000 }, () => {
     assertOk(await runShell(code, ws.dir, exampleEnv(ws)), 'first-crawl');
     const items = jsonLines(readFileSync(join(ws.dir, 'quotes.jsonl'), 'utf8'));
     assert.equal(items.length, site.total);
-    assert.match(String(items[0]!.text), /Quote number/);
+    assert.match(String(items[0]!.text), /^“.+”$/);
     assert.ok(Array.isArray(items[0]!.tags));
     const csv = readFileSync(join(ws.dir, 'humor.csv'), 'utf8').trim().split(/\r?\n/);
     assert.equal(csv[0], 'text,tags');
@@ -49,20 +47,15 @@ describe('README: your first spider', { timeout: 120_000 }, () => {
 
 describe('README: generic spiders', { timeout: 120_000 }, () => {
   it('crawl-spider: rules follow the nav and scrape the product pages', async () => {
-    const shopSite = await startCatalogueSite({ products: 20, perPage: 20, productBytes: 500 });
-    try {
-      const { lang, code } = readmeBlock('crawl-spider');
-      assert.equal(lang, 'ts');
-      writeFileSync(join(ws.dir, 'shop.ts'), substitute(code, [['https://shop.example/', `${shopSite.origin}/`]]));
-      const r = await runShell('tscrapy runspider shop.ts -O shop.jsonl', ws.dir, exampleEnv(ws));
-      assertOk(r, 'crawl-spider');
-      const items = jsonLines(readFileSync(join(ws.dir, 'shop.jsonl'), 'utf8'));
-      assert.equal(items.length, shopSite.expectedProductIds().length);
-      assert.ok(items.every((i) => /\/product\/\d+$/.test(String(i.url)) && String(i.name).startsWith('Product')), JSON.stringify(items[0]));
-      assert.ok(shopSite.counts.byPath.size > 0);
-    } finally {
-      await shopSite.close();
-    }
+    const { lang, code } = readmeBlock('crawl-spider');
+    assert.equal(lang, 'ts');
+    writeFileSync(join(ws.dir, 'shop.ts'), practicePort(code, site));
+    const r = await runShell('tscrapy runspider shop.ts -O shop.jsonl', ws.dir, exampleEnv(ws));
+    assertOk(r, 'crawl-spider');
+    const items = jsonLines(readFileSync(join(ws.dir, 'shop.jsonl'), 'utf8'));
+    assert.equal(items.length, site.products);
+    assert.ok(items.every((i) => /\/shop\/product\/\d+$/.test(String(i.url)) && String(i.name).startsWith('Product')), JSON.stringify(items[0]));
+    assert.ok(site.hits.some((h) => h.startsWith('/shop/category/')), 'the rules followed the nav');
   });
 });
 
@@ -82,7 +75,7 @@ describe('README: using tscrapy as a library', { timeout: 120_000 }, () => {
     assert.equal(result.runs, 2);
     assert.ok(result.perRun.every((n) => n > 0), JSON.stringify(result.perRun));
     // `for await` printed the humor quotes as they arrived.
-    assert.match(r.stdout, /Quote number/);
+    assert.match(r.stdout, /text: '“/);
   });
 
   it('pipeline: PricePipeline drops items without a price (ITEM_PIPELINES with the class)', async () => {

@@ -8,21 +8,23 @@
  *   checkout) and run with the built `tscrapy runspider`, or with `node --import tsx` for
  *   library code.
  * - `sh` blocks run with bash (`set -e`), in a temp folder, with `tscrapy` on PATH being
- *   this checkout's built CLI (bin/run.js), HOME a temp folder (no user scrapy.cfg, netrc or
- *   keychain), and no colours.
- * - Examples that reach the internet or a fixed port are pointed at local servers by
+ *   this checkout's built CLI (bin/run.js) as after the README's install (install.test.ts
+ *   runs that install itself), HOME a temp folder (no user scrapy.cfg, netrc or keychain), a
+ *   new empty npm cache, and no colours.
+ * - The examples crawl `tscrapy practice`'s site at 127.0.0.1:8800; the tests serve it on a free
+ *   port (startPractice) and replace the port (practicePort). Other examples that reach a fixed
+ *   port are pointed at local servers by
  *   `substitute(text, [[from, to], ...])`: plain string replacements, each of which must
  *   occur in the block (so a stale substitution fails instead of silently testing nothing).
  *   Every test file lists its substitutions next to the block it runs.
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPracticeSite } from '../../src/demo/practice-site.js';
 import { runProcess, type ProcessResult } from '../support/process.js';
 
 /** This checkout. */
@@ -78,14 +80,25 @@ export function workspace(prefix: string): { dir: string; home: string; bin: str
   return { dir, home, bin, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-let npmCache: string | undefined;
-/** npm's cache folder as this user has it (HOME is replaced in the examples' environment). */
-function realNpmCache(): string {
-  npmCache ??= spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
-  return npmCache;
+/**
+ * How this machine reaches the npm registry (a registry mirror, a proxy, a CA file in the user's
+ * npmrc), kept although HOME is replaced: a fresh machine has its network settings too.
+ */
+function npmNetworkEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const userconfig = process.env.npm_config_userconfig ?? join(homedir(), '.npmrc');
+  if (existsSync(userconfig)) out.npm_config_userconfig = userconfig;
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|no_proxy|npm_config_(registry|cafile|proxy|https_proxy|strict_ssl))$/i.test(k)) out[k] = v;
+  }
+  return out;
 }
 
-/** The environment examples run in: this PATH with `tscrapy` first, a temp HOME, no colours. */
+/**
+ * The environment examples run in: this PATH with `tscrapy` first, a temp HOME, no colours, and
+ * a new, empty npm cache in the workspace, as on a fresh machine (npm reaches the registry for
+ * what it needs, and nothing comes from this machine's cache).
+ */
 export function exampleEnv(ws: { home: string; bin: string }, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: `${ws.bin}:${process.env.PATH ?? ''}`,
@@ -93,8 +106,8 @@ export function exampleEnv(ws: { home: string; bin: string }, extra: Record<stri
     TSCRAPY_NO_KEYCHAIN: '1',
     NO_COLOR: '1',
     OCLIF_COLUMNS: '1000',
-    TSCRAPY_ROOT: ROOT,
-    npm_config_cache: realNpmCache(),
+    ...npmNetworkEnv(),
+    npm_config_cache: join(ws.home, '.npm-cache'),
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
@@ -103,27 +116,14 @@ export function exampleEnv(ws: { home: string; bin: string }, extra: Record<stri
 }
 
 /**
- * Bash functions available to shell examples after substitution. `readme_npm_install`
- * stands for a project's `npm install`: offline against npm's cache (tscrapy is a `file:`
- * link to this checkout with `tscrapy new --link`); when the cache lacks typescript or
- * @types/node it links them from this checkout instead.
+ * Bash functions available to shell examples after substitution. `readme_practice_port` points
+ * the quotes spider of a new project (`http://127.0.0.1:8800/`, where `tscrapy practice`
+ * listens by default) at the test's practice site, $PRACTICE_HOST (`127.0.0.1:PORT`).
  */
 const PRELUDE = String.raw`set -e
-readme_npm_install() {
-  if npm install --offline --ignore-scripts --no-audit --no-fund >/dev/null 2>&1; then return 0; fi
-  echo "readme: offline npm install failed; linking from $TSCRAPY_ROOT" >&2
-  mkdir -p node_modules/@types node_modules/.bin
-  ln -sfn "$TSCRAPY_ROOT" node_modules/tscrapy
-  ln -sfn "$TSCRAPY_ROOT/node_modules/typescript" node_modules/typescript
-  ln -sfn "$TSCRAPY_ROOT/node_modules/@types/node" node_modules/@types/node
-  ln -sfn "$TSCRAPY_ROOT/node_modules/undici-types" node_modules/undici-types
-  ln -sfn ../typescript/bin/tsc node_modules/.bin/tsc
-  ln -sfn ../tscrapy/bin/run.js node_modules/.bin/tscrapy
-}
-# Points the example spider of a new project at the local quotes site ($QUOTES_ORIGIN).
-readme_local_quotes() {
+readme_practice_port() {
   node -e 'const fs = require("fs"); const f = "src/spiders/quotes.ts";
-    fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace("https://quotes.toscrape.com/", process.env.QUOTES_ORIGIN + "/").replace(/\x27quotes\.toscrape\.com\x27/, "\x27127.0.0.1\x27"));'
+    fs.writeFileSync(f, fs.readFileSync(f, "utf8").replace("127.0.0.1:8800", process.env.PRACTICE_HOST));'
 }
 `;
 
@@ -145,69 +145,30 @@ export function assertOk(r: ShellResult, what: string): void {
   assert.equal(r.code, 0, `${what} failed (exit ${r.code}):\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
 }
 
-/**
- * A local copy of quotes.toscrape.com's markup: `pages` listing pages of two quotes each
- * (`/`, `/page/2/`, …, linked by `li.next a`), and `/tag/NAME/` (the quotes with that tag).
- * `latencyMs` slows every answer (for pause/resume examples).
- */
-export interface QuotesSite {
+/** The practice site of `tscrapy practice`, on a free port, with the paths it was asked for. */
+export interface Practice {
   origin: string;
+  /** `127.0.0.1:PORT`, what `127.0.0.1:8800` in the README's examples becomes. */
+  host: string;
+  /** Paths requested, in order. */
   hits: string[];
   /** Quotes on all listing pages. */
   total: number;
-  /** Changes the delay before each answer. */
-  setLatency(ms: number): void;
+  /** Products a full crawl of the shop scrapes. */
+  products: number;
   close(): Promise<void>;
 }
 
-const TAGS = ['humor', 'love', 'life', 'books'];
-
-function quoteHtml(n: number): string {
-  const tags = [TAGS[n % TAGS.length]!, TAGS[(n + 1) % TAGS.length]!];
-  return `<div class="quote"><span class="text">“Quote number ${n}.”</span><span>by <small class="author">Author ${n % 5}</small></span>
-<div class="tags">${tags.map((t) => `<a class="tag" href="/tag/${t}/">${t}</a>`).join(' ')}</div></div>`;
+/** Starts the practice site (src/demo/practice-site.ts) in this process, on a free port. */
+export async function startPractice(opts: { pages?: number; products?: number } = {}): Promise<Practice> {
+  const hits: string[] = [];
+  const site = await startPracticeSite({ port: 0, pages: opts.pages ?? 3, products: opts.products ?? 20, onRequest: (p) => hits.push(p) });
+  return { origin: site.origin, host: new URL(site.origin).host, hits, total: site.quotes, products: site.products, close: () => site.close() };
 }
 
-export async function startQuotesSite(opts: { pages?: number; latencyMs?: number } = {}): Promise<QuotesSite> {
-  const pages = opts.pages ?? 3;
-  let latency = opts.latencyMs ?? 0;
-  const hits: string[] = [];
-  const page = (body: string) => `<!DOCTYPE html><html><head><title>Quotes to Scrape</title></head><body>${body}</body></html>`;
-  const server: Server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0]!;
-    hits.push(path);
-    const send = (status: number, body: string) =>
-      setTimeout(() => {
-        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(body);
-      }, latency);
-    const listing = path === '/' ? 1 : Number(/^\/page\/(\d+)\/$/.exec(path)?.[1] ?? NaN);
-    if (listing >= 1 && listing <= pages) {
-      const quotes = [1, 2].map((i) => quoteHtml((listing - 1) * 2 + i)).join('\n');
-      const next = listing < pages ? `<li class="next"><a href="/page/${listing + 1}/">Next <span>→</span></a></li>` : '';
-      return send(200, page(`<div class="col-md-8">${quotes}</div><nav><ul class="pager">${next}</ul></nav>`));
-    }
-    const tag = /^\/tag\/(\w+)\/$/.exec(path)?.[1];
-    if (tag && TAGS.includes(tag)) {
-      const quotes: string[] = [];
-      for (let n = 1; n <= pages * 2; n++) if (n % TAGS.length === TAGS.indexOf(tag) || (n + 1) % TAGS.length === TAGS.indexOf(tag)) quotes.push(quoteHtml(n));
-      return send(200, page(quotes.join('\n')));
-    }
-    send(404, page('<h1>Not found</h1>'));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    hits,
-    total: pages * 2,
-    setLatency: (ms) => (latency = ms),
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+/** `127.0.0.1:8800` (the practice site's default port) → the test's practice site. */
+export function practicePort(text: string, practice: Practice): string {
+  return substitute(text, [['127.0.0.1:8800', practice.host]]);
 }
 
 /** Items of a JSON Lines file or text. */
@@ -219,13 +180,9 @@ export function jsonLines(text: string): Array<Record<string, unknown>> {
 }
 
 /**
- * The "Starting a project" block as a script that runs here: `tscrapy new shop --link`, an
- * offline `npm install` (readme_npm_install), and the quotes spider pointed at $QUOTES_ORIGIN.
+ * The "Starting a project" block as a script that runs here: exactly the README's commands, with
+ * the practice site's port, and the new project's quotes spider pointed at it (readme_practice_port).
  */
-export function newProjectScript(): string {
-  return substitute(readmeBlock('new-project').code, [
-    ['tscrapy new shop ', 'tscrapy new shop --link '],
-    ['cd shop', 'cd shop && readme_local_quotes'],
-    ['npm install', 'readme_npm_install'],
-  ]);
+export function newProjectScript(practice: Practice): string {
+  return substitute(practicePort(readmeBlock('new-project').code, practice), [['cd shop', 'cd shop && readme_practice_port']]);
 }

@@ -5,7 +5,7 @@
 // Substitutions (redis): the block's `redis-server --port 6379 --bind 10.0.0.5 …` line is replaced
 // by `:` because the test starts redis-server itself (same password, 127.0.0.1, a free port,
 // no persistence), and `10.0.0.5:6379` becomes that server's `127.0.0.1:PORT`. The project is a
-// minimal one whose quotes spider is the README's first spider, pointed at the local quotes site.
+// minimal one whose quotes spider is the README's first spider, pointed at the practice site on a free port.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { assertOk, exampleEnv, jsonLines, readmeBlock, readmeMarkers, runShell, startQuotesSite, substitute, workspace, type QuotesSite } from './readme.js';
+import { assertOk, exampleEnv, jsonLines, readmeBlock, readmeMarkers, practicePort, runShell, startPractice, substitute, workspace, type Practice } from './readme.js';
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 let redis: RedisServer | undefined;
-let site: QuotesSite | undefined;
+let site: Practice | undefined;
 let ws: ReturnType<typeof workspace> | undefined;
 
 after(async () => {
@@ -29,13 +29,13 @@ after(async () => {
 describe('README: scaling out with Redis', { timeout: 120_000 }, () => {
   it('redis: a worker crawls through the shared frontier; crawl-status shows the crawl', { skip: hasRedis ? false : 'redis-server is not installed' }, async () => {
     redis = await startRedisServer({ password: 's3cret' });
-    site = await startQuotesSite({ pages: 3 });
+    site = await startPractice({ pages: 3 });
     ws = workspace('redis');
     const project = join(ws.dir, 'shop');
     mkdirSync(join(project, 'src', 'spiders'), { recursive: true });
     writeFileSync(join(project, 'scrapy.cfg'), '[settings]\ndefault = src/settings.ts\n');
     writeFileSync(join(project, 'src', 'settings.ts'), "export const BOT_NAME = 'shop';\n");
-    writeFileSync(join(project, 'src', 'spiders', 'quotes.ts'), substitute(readmeBlock('first-spider').code, [['https://quotes.toscrape.com/', `${site.origin}/`]]));
+    writeFileSync(join(project, 'src', 'spiders', 'quotes.ts'), practicePort(readmeBlock('first-spider').code, site));
     const script = substitute(readmeBlock('redis').code, [
       ['redis-server --port 6379 --bind 10.0.0.5 --requirepass s3cret', ':'],
       ['10.0.0.5:6379', `127.0.0.1:${redis.port}`],

@@ -9,11 +9,13 @@ export type FormFields =
   | Record<string, string | number | boolean | readonly (string | number)[] | null | undefined>
   | Iterable<readonly [string, string]>;
 
+/** Options of a FormRequest: a Request's, plus the form fields. */
 export interface FormRequestOptions extends RequestOptions {
   /** URL-encoded into the body for POST (the default when given), or into the query for GET. */
   formdata?: FormFields;
 }
 
+/** Options of FormRequest.fromResponse: which form of the page to submit, and the fields to set. */
 export interface FromResponseOptions extends FormRequestOptions {
   /** Use the form whose `name` attribute is this. */
   formName?: string;

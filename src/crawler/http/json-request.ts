@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { pythonJsonDumps, type JsonDumpsOptions } from './python-json.js';
 import { REQUEST_KINDS, Request, type RequestOptions } from './request.js';
 
+/** Options of a JsonRequest: a Request's, plus the data to send as JSON. */
 export interface JsonRequestOptions extends RequestOptions {
   /**
    * Sent as the JSON body, written as Scrapy writes it (sorted keys, `", "` and `": "`

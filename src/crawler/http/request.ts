@@ -23,6 +23,7 @@ export interface Failure {
   response?: Response;
 }
 
+/** Options of a Request: everything but the URL. */
 export interface RequestOptions {
   method?: string;
   headers?: HeadersInit;

@@ -9,6 +9,7 @@ import { buildFollowRequests, hrefsOf, urlFromSelector, type FollowAllInput } fr
 import { Headers, type HeadersInit } from './headers.js';
 import { Request, type RequestOptions } from './request.js';
 
+/** What a Response is made of (downloaders and tests build responses from it). */
 export interface ResponseInit {
   url: string;
   /** @default 200 */

@@ -4,6 +4,7 @@
  */
 import type { ComponentMap } from '../components.js';
 
+/** Options of one feed of the FEEDS setting. */
 export interface FeedOptions {
   /** jsonl (alias jl, jsonlines), json, csv or xml; guessed from the URI's extension when absent. */
   format?: string;
@@ -21,6 +22,7 @@ export interface FeedOptions {
   batchItemCount?: number;
 }
 
+/** The built-in settings and their types (`satisfies Partial<DefaultSettings>` in a project's settings catches typos). */
 export interface DefaultSettings {
   /** Adjust delay and concurrency to the latency of each site. @default false */
   AUTOTHROTTLE_ENABLED: boolean;
@@ -256,8 +258,10 @@ export interface DefaultSettings {
   [key: string]: unknown;
 }
 
+/** tscrapy's version. */
 export const VERSION = '0.1.0';
 
+/** Every built-in setting with its default value. */
 export const DEFAULTS: Readonly<DefaultSettings> = Object.freeze({
   AUTOTHROTTLE_DEBUG: false,
   AUTOTHROTTLE_ENABLED: false,

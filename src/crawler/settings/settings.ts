@@ -19,6 +19,7 @@ interface Entry {
 
 /** Setting names with their value types; unknown (user) names are allowed too. */
 export type SettingName = keyof DefaultSettings & string;
+/** Settings as a plain object: built-in settings (typed) and settings of your own. */
 export type SettingsInput = Partial<DefaultSettings> & Record<string, unknown>;
 
 function toPriority(p: Priority): number {
