@@ -23,9 +23,11 @@ if (files.length === 0) {
   console.error(`No test files found under ${roots.join(', ') || 'test'}`);
   process.exit(2);
 }
+// Each file runs in its own process, bounded to 300 s: a hung file cannot stall the suite, and a
+// file that spawns dozens of processes still has room on a busy 2-core machine.
 const res = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...flags, ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...flags, ...files],
   { stdio: 'inherit' },
 );
 process.exit(res.status ?? 1);

@@ -10,7 +10,7 @@ import { runCli, tempTree, type CliResult } from '../cli/helpers.js';
 const PROCESSES = 8;
 /**
  * Rounds per file. Each command gets 20 rounds, in four files of 5: a round is 8 process starts
- * (≈5 s of CPU), and each file must stay well inside the test runner's 120 s bound per file on a
+ * (≈5 s of CPU), and each file must stay well inside the test runner's 300 s bound per file on a
  * busy 2-core machine.
  */
 const ROUNDS_PER_FILE = 5;
