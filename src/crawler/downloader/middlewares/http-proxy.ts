@@ -82,7 +82,12 @@ export class HttpProxyMiddleware implements DownloaderMiddleware {
       throw new InvalidArgumentError(`Unsupported proxy scheme ${u.protocol} in ${maskUrl(proxy)} for ${request}: use an http:// or https:// proxy`);
     }
     if (u.username || u.password) {
-      const creds = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+      let creds: string;
+      try {
+        creds = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+      } catch {
+        throw new InvalidArgumentError(`The user name or password in proxy URL ${JSON.stringify(maskUrl(proxy))} for ${request} is not valid percent-encoding: write a % in it as %25`);
+      }
       request.headers.set('Proxy-Authorization', `Basic ${Buffer.from(creds).toString('base64')}`);
       u.username = '';
       u.password = '';
