@@ -25,3 +25,10 @@ export function maskSecrets<T>(record: Record<string, T>): Record<string, T | st
   }
   return out;
 }
+
+/** `Authorization: Basic dXNlcjpwdw==` → `Basic ****`: credential headers shown, never their secret. */
+export function maskHeaderValue(name: string, value: string): string {
+  if (!/^(proxy-)?authorization$/i.test(name)) return value;
+  const space = value.indexOf(' ');
+  return space > 0 ? `${value.slice(0, space)} ****` : '****';
+}
