@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand, EXIT, setFlag } from '../cli/base-command.js';
+import { maskHeaderValue } from '../crawler/downloader/mask.js';
 
 export interface FetchResult {
   url: string;
@@ -55,7 +56,10 @@ Exit codes: 0 a response was received, 1 the download failed (connection refused
     }
     await crawl.close();
     const headers = response.headers.toObject();
-    const requestHeaders = response.request.headers.toObject();
+    // shown, not sent: the credentials the middlewares added (HttpAuth, proxy) stay out of the output
+    const requestHeaders = Object.fromEntries(
+      Object.entries(response.request.headers.toObject()).map(([k, v]) => [k, Array.isArray(v) ? v.map((x) => maskHeaderValue(k, x)) : maskHeaderValue(k, v)]),
+    );
     if (this.jsonEnabled()) {
       const text = response.isText;
       return {
@@ -69,7 +73,7 @@ Exit codes: 0 a response was received, 1 the download failed (connection refused
     }
     if (flags.headers) {
       const lines: string[] = [`> ${response.request.method} ${response.request.url}`];
-      for (const [k, v] of response.request.headers) lines.push(`> ${k}: ${v}`);
+      for (const [k, v] of response.request.headers) lines.push(`> ${k}: ${maskHeaderValue(k, v)}`);
       lines.push('>', `< ${response.status} ${response.url}`);
       for (const [k, v] of response.headers) lines.push(`< ${k}: ${v}`);
       await write(lines.join('\n') + '\n');

@@ -1,5 +1,6 @@
 import { keychainGet } from './keychain.js';
 import { lookupNetrc } from './netrc.js';
+import { percentDecode } from '../util/percent-decode.js';
 
 /** Where credentials were found. */
 export type CredentialSource = 'config' | 'url' | 'netrc' | 'keychain';
@@ -76,7 +77,7 @@ export async function resolveCredentials(target: CredentialTarget, options: Cred
     const u = new URL(target.url);
     host = u.hostname;
     if (u.username) {
-      const creds = { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password), source: 'url' as const, from: 'the target URL' };
+      const creds = { username: percentDecode(u.username), password: percentDecode(u.password), source: 'url' as const, from: 'the target URL' };
       return { credentials: creds, searched: [...searched, 'the target URL'], warnings };
     }
   } catch {

@@ -1,7 +1,7 @@
 import { componentRegistry } from './builtins.js';
 import { buildComponents, type ComponentClass, type ComponentRegistry, type CrawlerContext } from './components.js';
 import { createDownloader } from './downloader/index.js';
-import { maskUrl } from './downloader/mask.js';
+import { maskSecrets } from './downloader/mask.js';
 import { Engine } from './engine.js';
 import { InvalidArgumentError } from './errors.js';
 import { JobDir } from './jobdir/job-dir.js';
@@ -211,11 +211,6 @@ function defaultSink(settings: Settings): LogSink | null {
 /** Settings set above the defaults, for the start-up log line (secrets masked). */
 function overriddenSettings(settings: Settings): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(settings.toObject())) {
-    if ((settings.getPriority(k) ?? 0) > 0) {
-      // URL settings (SCHEDULER_URL=redis://:pw@host, ITEMS_URL, proxies) show their password masked.
-      out[k] = /PASS|SECRET|TOKEN/i.test(k) ? '***' : typeof v === 'string' && /:\/\/[^/@]*:[^/@]*@/.test(v) ? maskUrl(v) : v;
-    }
-  }
-  return out;
+  for (const [k, v] of Object.entries(settings.toObject())) if ((settings.getPriority(k) ?? 0) > 0) out[k] = v;
+  return maskSecrets(out);
 }

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from './errors.js';
 import { formatLogMessage } from './log-format.js';
@@ -20,17 +20,36 @@ export class StreamSink implements LogSink {
   }
 }
 
-/** Appends (or truncates and writes) lines to a file. */
+/**
+ * Appends (or truncates and writes) lines to a file. The file is opened at once, so a LOG_FILE
+ * that cannot be written (a folder, a missing drive) is one clear error before the crawl starts.
+ * A write that fails later (disk full) must not end the crawl and lose its items: the sink says
+ * so once on stderr and sends the lines there from then on.
+ */
 export class FileSink implements LogSink {
   readonly #stream: WriteStream;
+  #failed = false;
   constructor(path: string, append = true) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.#stream = createWriteStream(path, { flags: append ? 'a' : 'w' });
+    let fd: number;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      fd = openSync(path, append ? 'a' : 'w');
+    } catch (err) {
+      throw new InvalidArgumentError(`LOG_FILE ${JSON.stringify(path)} cannot be opened for writing (${(err as Error).message}): name a file in a folder you can write, or unset LOG_FILE to log to stderr`);
+    }
+    this.#stream = createWriteStream(path, { fd });
+    this.#stream.on('error', (err) => {
+      if (this.#failed) return;
+      this.#failed = true;
+      process.stderr.write(`Writing the log file ${path} failed (${err.message}); log lines go to stderr from now on\n`);
+    });
   }
   write(line: string): void {
-    this.#stream.write(line + '\n');
+    if (this.#failed) process.stderr.write(line + '\n');
+    else this.#stream.write(line + '\n');
   }
   close(): Promise<void> {
+    if (this.#failed || this.#stream.destroyed) return Promise.resolve();
     return new Promise((resolve) => this.#stream.end(resolve));
   }
 }

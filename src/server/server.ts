@@ -80,7 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<TscrapyServer> {
   let scheduler: JobScheduler;
   try {
     for (const dir of [config.logs_dir, config.items_dir, config.jobs_dir]) if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const versions = new VersionStore(config.eggs_dir, { ...DEFAULT_EXTRACT_LIMITS, ...opts.extractLimits });
+    const versions = new VersionStore(config.eggs_dir, { ...DEFAULT_EXTRACT_LIMITS, ...opts.extractLimits }, log);
     const db = new JobsDb(config.dbs_dir, log);
     const runner = opts.runner ?? new ChildProcessRunner({ ...(opts.runnerScript ? { script: opts.runnerScript } : {}), ...(opts.runnerExecArgv ? { execArgv: opts.runnerExecArgv } : {}) });
     scheduler = new JobScheduler({ config, versions, db, runner, log });

@@ -74,19 +74,27 @@ export class SitemapSpider extends Spider {
     }
     const sitemap = parseSitemap(body);
     const entries = this.sitemapFilter(sitemap.entries);
+    const bad = new InvalidLocs();
     if (sitemap.type === 'sitemapindex') {
       const follow = (this.#follow ??= this.sitemapFollow.map((p) => toRegExp(p, 'sitemapFollow')));
       for (const loc of sitemapLocations(entries, this.sitemapAlternateLinks)) {
-        if (follow.some((r) => r.test(loc))) yield new Request(loc, { callback: 'parseSitemap' });
+        if (!follow.some((r) => r.test(loc))) continue;
+        const request = bad.check(loc) && new Request(loc, { callback: 'parseSitemap' });
+        if (request) yield request;
       }
     } else if (sitemap.type === 'urlset') {
       const rules = (this.#rules ??= this.sitemapRules.map(([p, cb]) => [toRegExp(p, 'sitemapRules'), cb]));
       for (const loc of sitemapLocations(entries, this.sitemapAlternateLinks)) {
         const rule = rules.find(([r]) => r.test(loc));
-        if (rule) yield new Request(loc, { callback: rule[1] as Callback | string });
+        const request = rule && bad.check(loc) && new Request(loc, { callback: rule[1] as Callback | string });
+        if (request) yield request;
       }
     } else {
       this.logger?.warn(`Ignoring sitemap ${response.url}: its root element is <${sitemap.type || 'none'}>, not <urlset> or <sitemapindex>`);
+    }
+    if (bad.count) {
+      this.crawler?.stats.incValue('sitemap/invalid_loc', bad.count);
+      this.logger?.warn(`Skipped ${bad.count} <loc> of sitemap ${response.url} that ${bad.count === 1 ? 'is' : 'are'} not absolute URLs, the first ${JSON.stringify(bad.first)}`);
     }
   }
 
@@ -138,5 +146,23 @@ function toRegExp(p: RegExp | string, field: string): RegExp {
     return new RegExp(p);
   } catch (e) {
     throw new InvalidArgumentError(`SitemapSpider ${field} pattern ${JSON.stringify(p)} is not a valid regex: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * The `<loc>` values of one sitemap that are not absolute URLs. A sitemap is the site's: one bad
+ * entry (a relative path, a typo) is skipped and counted, and must not cost the entries after it.
+ */
+class InvalidLocs {
+  count = 0;
+  first = '';
+  check(loc: string): boolean {
+    try {
+      Request.checkUrl(loc);
+      return true;
+    } catch {
+      if (this.count++ === 0) this.first = loc;
+      return false;
+    }
   }
 }

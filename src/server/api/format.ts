@@ -1,3 +1,4 @@
+import { maskSecrets } from '../../crawler/downloader/mask.js';
 import type { ServerConfig } from '../config.js';
 import type { JobRecord } from '../job.js';
 
@@ -40,8 +41,9 @@ export function jobSummary(config: ServerConfig, job: JobRecord): Record<string,
     project: job.project,
     spider: job.spider,
     version: job.resolved_version ?? job.version,
-    settings: job.settings,
-    args: job.args,
+    // shown, not run: a password given as a spider argument or in a URL setting stays out of listings
+    settings: maskSecrets(job.settings),
+    args: maskSecrets(job.args),
     priority: job.priority,
   };
   if (job.state === 'pending') return base;

@@ -28,7 +28,8 @@ async function serveOtherFile(req: IncomingMessage, res: ServerResponse, root: s
   const type = path.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8';
   res.writeHead(200, { 'content-type': type, 'content-length': String(st.size), 'cache-control': 'no-store' });
   if (req.method === 'HEAD' || st.size === 0) return void res.end();
-  createReadStream(path, { start: 0, end: st.size - 1 }).pipe(res);
+  // pipeline, not pipe: a client that goes away closes the file, and a failed open ends only this reply
+  pipeline(createReadStream(path, { start: 0, end: st.size - 1 }), res, () => {});
 }
 
 /**

@@ -34,9 +34,12 @@ export class VersionStore {
   readonly #locks = new Map<string, Promise<unknown>>();
   /** Running jobs per version folder: a deleted version's folder stays until its last job ends. */
   readonly #users = new Map<string, number>();
+  readonly #log: (msg: string) => void;
 
-  constructor(eggsDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS) {
+  /** `log` hears about version folders that cannot be read (they are left out of every listing). */
+  constructor(eggsDir: string, limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS, log: (msg: string) => void = () => {}) {
     this.#root = eggsDir;
+    this.#log = log;
     this.#tmp = join(eggsDir, '.tmp');
     this.#limits = limits;
     mkdirSync(eggsDir, { recursive: true, mode: 0o700 });
@@ -81,7 +84,9 @@ export class VersionStore {
     try {
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BundleManifest;
       return { project, version, dir, manifest, uploadedAt: statSync(join(dir, 'manifest.json')).mtimeMs };
-    } catch {
+    } catch (err) {
+      // Never half-written by us (a version appears by one rename): damaged by hand or by the disk.
+      this.#log(`Version ${project}/${version} in ${this.#root} is not listed: its manifest.json cannot be read (${(err as Error).message}); upload the version again, or remove ${dir}`);
       return undefined;
     }
   }

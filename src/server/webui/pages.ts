@@ -1,3 +1,4 @@
+import { maskSecrets } from '../../crawler/downloader/mask.js';
 import { jobUrls, scrapydTime } from '../api/format.js';
 import type { ServerContext } from '../context.js';
 import type { JobRecord } from '../job.js';
@@ -45,7 +46,7 @@ export function jobPage(ctx: ServerContext, job: JobRecord, logTail: { text: str
   const dur = job.start_time === null ? null : (job.end_time ?? Date.now()) - job.start_time;
   const fields: Array<[string, unknown]> = [
     ['State', job.state], ['Project', job.project], ['Spider', job.spider], ['Version', job.resolved_version ?? job.version ?? 'latest'],
-    ['Arguments', JSON.stringify(job.args)], ['Settings', JSON.stringify(job.settings)], ['Started', job.start_time === null && job.state === 'finished' ? 'never' : scrapydTime(job.start_time)],
+    ['Arguments', JSON.stringify(maskSecrets(job.args))], ['Settings', JSON.stringify(maskSecrets(job.settings))], ['Started', job.start_time === null && job.state === 'finished' ? 'never' : scrapydTime(job.start_time)],
     ['Ended', scrapydTime(job.end_time)], ['Duration', duration(dur)], ['Items', job.items_count], ['Pages', job.pages_count],
     ['Errors', job.errors_count], ['Finish reason', job.finish_reason], ['Exit code', job.exit_code], ['Message', job.message],
   ];

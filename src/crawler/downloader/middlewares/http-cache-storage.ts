@@ -25,6 +25,15 @@ function bodyHash(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+function isEntryMeta(v: unknown): v is EntryMeta {
+  const m = v as Partial<EntryMeta> | null;
+  return (
+    typeof m === 'object' && m !== null &&
+    typeof m.url === 'string' && Number.isInteger(m.status) && typeof m.timestamp === 'number' &&
+    Array.isArray(m.headers) && m.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')
+  );
+}
+
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -50,7 +59,8 @@ export class FilesystemCacheStorage {
   ) {}
 
   #entryDir(spiderName: string, fingerprint: string): string {
-    const safe = spiderName.replace(/[^A-Za-z0-9._-]/g, '_') || '_';
+    // "." and ".." are folder names that leave the cache folder: the spider name is a path segment
+    const safe = spiderName.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+$/, (dots) => '_'.repeat(dots.length)) || '_';
     return join(this.dir, safe, fingerprint.slice(0, 2), fingerprint);
   }
 
@@ -61,6 +71,7 @@ export class FilesystemCacheStorage {
     let body: Buffer;
     try {
       meta = JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as EntryMeta;
+      if (!isEntryMeta(meta)) return null; // damaged by hand or by another program: fetched again
       if (this.expirationSecs > 0 && Date.now() - meta.timestamp > this.expirationSecs * 1000) return null;
       body = await readFile(join(dir, 'body'));
       if (meta.bodySha256 !== undefined && meta.bodySha256 !== bodyHash(body)) return null;

@@ -4,6 +4,7 @@ import type { Request } from '../../http/request.js';
 import type { Logger } from '../../logger.js';
 import { maskUrl } from '../mask.js';
 import type { DownloaderMiddleware } from '../types.js';
+import { percentDecode } from '../../../util/percent-decode.js';
 
 /** Proxy settings from the environment (`http_proxy`, `https_proxy`, `no_proxy`, either case). */
 export interface ProxyEnv {
@@ -82,7 +83,7 @@ export class HttpProxyMiddleware implements DownloaderMiddleware {
       throw new InvalidArgumentError(`Unsupported proxy scheme ${u.protocol} in ${maskUrl(proxy)} for ${request}: use an http:// or https:// proxy`);
     }
     if (u.username || u.password) {
-      const creds = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+      const creds = `${percentDecode(u.username)}:${percentDecode(u.password)}`;
       request.headers.set('Proxy-Authorization', `Basic ${Buffer.from(creds).toString('base64')}`);
       u.username = '';
       u.password = '';

@@ -19,6 +19,13 @@ const robotsParser = robotsParserModule as unknown as (url: string, contents: st
 const MAX_ROBOTS_HOPS = 10;
 
 /**
+ * Bytes of a robots.txt that are parsed: RFC 9309 §2.5 asks crawlers to bound parsing and to
+ * read at least 500 KiB (Google stops there too). A site serving megabytes of rules would
+ * otherwise hold the event loop for as long as the parser takes.
+ */
+export const ROBOTS_PARSE_LIMIT = 500 * 1024;
+
+/**
  * Obeys robots.txt (ROBOTSTXT_OBEY): fetched once per origin through the downloader itself
  * (so retries, redirects, proxies and the cache apply), while requests to that origin wait.
  * 4xx → everything allowed; 5xx or a network error → allowed, with a warning.
@@ -116,7 +123,14 @@ export class RobotsTxtMiddleware implements DownloaderMiddleware {
     }
     // 4xx (no robots.txt): everything is allowed, as RFC 9309 says.
     if (response.status >= 400) return null;
-    const text = Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength).toString('utf8');
-    return robotsParser(url, text);
+    let body = Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength);
+    if (body.length > ROBOTS_PARSE_LIMIT) {
+      // Cut after the last whole line within the limit, so no rule is read half.
+      const end = body.lastIndexOf(0x0a, ROBOTS_PARSE_LIMIT - 1);
+      body = body.subarray(0, end < 0 ? 0 : end + 1);
+      this.stats.incValue('robotstxt/truncated');
+      this.logger.warn(`robots.txt at ${url} is ${response.body.length} bytes: only its first ${body.length} bytes are read (RFC 9309 parsing limit, ${ROBOTS_PARSE_LIMIT} bytes)`);
+    }
+    return robotsParser(url, body.toString('utf8'));
   }
 }
