@@ -45,8 +45,6 @@ export interface CountingSite {
   /** Requests served per path, over all runs. */
   perPath: Map<string, number>;
   total(): number;
-  /** Requests served in the last `ms` milliseconds. */
-  servedWithin(ms: number): number;
   /** Holds every response from now on (requests stay in flight) until release(). */
   hold(): void;
   release(): void;
@@ -59,7 +57,6 @@ export async function startCountingSite(products = 2000): Promise<CountingSite> 
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const perPath = new Map<string, number>();
   let total = 0;
-  const times: number[] = [];
   let held: Array<() => void> | null = null;
   const release = (): void => {
     const waiting = held ?? [];
@@ -70,7 +67,6 @@ export async function startCountingSite(products = 2000): Promise<CountingSite> 
     const path = req.url ?? '/';
     perPath.set(path, (perPath.get(path) ?? 0) + 1);
     total++;
-    times.push(performance.now());
     if (held) held.push(() => forward(req, res, path));
     else forward(req, res, path);
   });
@@ -89,12 +85,6 @@ export async function startCountingSite(products = 2000): Promise<CountingSite> 
     site,
     perPath,
     total: () => total,
-    servedWithin(ms) {
-      const since = performance.now() - ms;
-      let n = 0;
-      for (let i = times.length - 1; i >= 0 && times[i]! >= since; i--) n++;
-      return n;
-    },
     hold() {
       held ??= [];
     },
@@ -121,8 +111,6 @@ export interface RunOptions {
 }
 
 export interface RunResult {
-  /** At each signal sent: the requests the site served in the 300 ms before it. */
-  servedBeforeSignals: number[];
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -154,7 +142,6 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const base = site?.total() ?? 0;
   let poll: NodeJS.Timeout | null = null;
-  const servedBeforeSignals: number[] = [];
   if (action && site) {
     const pending = [...action.signals];
     let sent = 0;
@@ -165,7 +152,6 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
       const ready = sent === 0 ? site.total() - base >= action.after : stderr.includes('shutting down gracefully');
       if (!ready) return;
       if (sent === 0 && pending.length > 1) site.hold();
-      servedBeforeSignals.push(site.servedWithin(300));
       child.kill(pending.shift()!);
       sent++;
       if (!pending.length) site.release();
@@ -177,7 +163,7 @@ export async function runJob(opts: RunOptions, site: CountingSite | null, action
   if (poll) clearInterval(poll);
   site?.release();
   const stats = existsSync(statsFile) ? (JSON.parse(readFileSync(statsFile, 'utf8')) as Record<string, unknown>) : null;
-  return { servedBeforeSignals, code, signal, stdout, stderr, result: stats ? { reason: String(stats.finish_reason), stats } : null };
+  return { code, signal, stdout, stderr, result: stats ? { reason: String(stats.finish_reason), stats } : null };
 }
 
 /** Product URLs in a jsonlines feed, in order (duplicates kept). */
