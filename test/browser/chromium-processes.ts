@@ -4,45 +4,79 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 export const CHROMIUM = '/usr/bin/chromium';
 export const skipWithoutChromium = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium; .ci/run installs it)`;
 
-/**
- * Pids of live Chromium processes started by the crawl process `pid` (their command line holds
- * `--tscrapy-owner=<pid>-`), read from /proc so other users of Chromium on the machine never count.
- */
-export function chromiumOf(pid: number): number[] {
-  const mark = `--tscrapy-owner=${pid}-`;
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmd.includes(mark)) continue;
-      // A zombie has an empty cmdline, so reaching here means it still runs.
-      found.push(Number(entry));
-    } catch {
-      // It exited while we looked.
-    }
-  }
-  return found;
+/** A process seen at one moment: its start time tells it apart from a later process with its pid. */
+export interface SeenProcess {
+  pid: number;
+  start: string;
 }
 
-/** The browser's main process (the one without a --type= switch), or null. */
+function stat(pid: number): { ppid: number; state: string; start: string } | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: split after its last ')'.
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { state: f[0]!, ppid: Number(f[1]), start: f[19]! };
+  } catch {
+    return null;
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Chromium processes descending from `root` now (the browser and its zygotes, renderers, GPU
+ * and crashpad helpers), read from /proc so other Chromium users on the machine never count.
+ */
+export function chromiumTree(root: number): SeenProcess[] {
+  const parent = new Map<number, number>();
+  const starts = new Map<number, string>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const s = stat(Number(e));
+    if (!s || s.state === 'Z') continue;
+    parent.set(Number(e), s.ppid);
+    starts.set(Number(e), s.start);
+  }
+  const out: SeenProcess[] = [];
+  for (const pid of parent.keys()) {
+    let p = parent.get(pid);
+    let depth = 0;
+    while (p !== undefined && p !== root && p > 1 && depth++ < 64) p = parent.get(p);
+    if (p === root && /chrom/i.test(cmdline(pid))) out.push({ pid, start: starts.get(pid)! });
+  }
+  return out;
+}
+
+/** Those of `seen` still running (same pid and start time, not a zombie). */
+export function stillRunning(seen: SeenProcess[]): SeenProcess[] {
+  return seen.filter((p) => {
+    const s = stat(p.pid);
+    return s !== null && s.state !== 'Z' && s.start === p.start;
+  });
+}
+
+/** The browser's main process of crawl process `pid` (its command line holds `--tscrapy-owner=<pid>-`), or null. */
 export function mainChromiumOf(pid: number): number | null {
-  for (const p of chromiumOf(pid)) {
-    try {
-      if (!readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=')) return p;
-    } catch {
-      // exited
-    }
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const c = cmdline(Number(e));
+    if (c.includes(`--tscrapy-owner=${pid}-`) && !c.includes('--type=')) return Number(e);
   }
   return null;
 }
 
-/** Waits until `pid` has no Chromium left, polling; false after `timeoutMs` (a generous bound). */
-export async function noChromiumLeft(pid: number, timeoutMs = 30_000): Promise<boolean> {
+/** Waits until none of `seen` runs, polling; false after `timeoutMs` (a generous upper bound). */
+export async function allGone(seen: SeenProcess[], timeoutMs = 30_000): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (chromiumOf(pid).length === 0) return true;
+    if (stillRunning(seen).length === 0) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return chromiumOf(pid).length === 0;
+  return stillRunning(seen).length === 0;
 }
