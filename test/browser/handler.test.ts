@@ -151,12 +151,12 @@ describe('browser rendering', { skip: skipWithoutChromium, timeout: 120_000 }, (
 
   it('refuses bad BROWSER_* settings before the crawl starts', async () => {
     const S = spiderOf(() => [], () => []);
-    await assert.rejects(crawl(S, { settings: { ...quiet, BROWSER_BLOCKED_RESOURCES: ['images'] }, logSink: new MemorySink() }), (e: Error) => {
+    await assert.rejects(async () => crawl(S, { settings: { ...quiet, BROWSER_BLOCKED_RESOURCES: ['images'] }, logSink: new MemorySink() }), (e: Error) => {
       assert.ok(e instanceof InvalidArgumentError, String(e));
       assert.match(e.message, /BROWSER_BLOCKED_RESOURCES has "images"; valid resource types: image, font/);
       return true;
     });
-    await assert.rejects(crawl(S, { settings: { ...quiet, BROWSER_MAX_PAGES: 0 }, logSink: new MemorySink() }), /BROWSER_MAX_PAGES must be a whole number of 1 or more, got 0/);
+    await assert.rejects(async () => crawl(S, { settings: { ...quiet, BROWSER_MAX_PAGES: 0 }, logSink: new MemorySink() }), /BROWSER_MAX_PAGES must be a whole number of 1 or more, got 0/);
   });
 
   it('closes the browser and all its processes with the crawl', async () => {
