@@ -11,7 +11,7 @@ export { SignalManager, type SignalMap, type SignalName } from './crawler/signal
 export { Logger, MemorySink, StreamSink, FileSink, type LogSink, LEVELS } from './crawler/logger.js';
 export { ComponentRegistry, type ComponentMap, type ComponentClass, type CrawlerContext } from './crawler/components.js';
 export type { DownloaderMiddleware, Downloader } from './crawler/downloader/types.js';
-export { BrowserRequest, BrowserNotAvailableError, BrowserCrashedError, BrowserNavigationError, BrowserActionError, type BrowserRequestOptions, type BrowserMeta, type PageAction } from './crawler/downloader/handlers/browser/index.js';
+export { BrowserRequest, BrowserResponse, BrowserNotAvailableError, BrowserCrashedError, BrowserNavigationError, BrowserActionError, type BrowserRequestOptions, type BrowserMeta, type PageAction } from './crawler/downloader/handlers/browser/index.js';
 export type { RequestQueue, DupeFilter } from './crawler/queues/types.js';
 export { canonicalizeUrl, requestFingerprint } from './crawler/fingerprint.js';
 export {

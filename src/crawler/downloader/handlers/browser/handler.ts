@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Response as PageResponse, Route } from 'playwright-core';
 import { DownloadTimeoutError, TscrapyError } from '../../../errors.js';
 import type { Request } from '../../../http/request.js';
-import { Response } from '../../../http/response.js';
 import type { Logger } from '../../../logger.js';
 import type { StatsCollector } from '../../../stats.js';
 import { DownloaderClosedError } from '../../errors.js';
 import { maskUrl } from '../../mask.js';
 import { metaNumber, type DownloadHandler } from '../types.js';
 import { checkActions, runActions, type PageAction } from './actions.js';
+import { BrowserResponse } from './browser-response.js';
 import { BrowserCrashedError, BrowserNavigationError } from './errors.js';
 import { findChromium, launchChromium } from './launcher.js';
 import type { BrowserSettings } from './options.js';
@@ -53,6 +53,8 @@ export class BrowserHandler implements DownloadHandler {
   readonly #owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
   readonly #contexts = new Map<string, ContextEntry>();
   readonly #waiters: Waiter[] = [];
+  /** Pages handed to callbacks whose response was dropped unseen (a middleware retried it): closed when it is collected. */
+  readonly #orphans = new FinalizationRegistry<() => Promise<void>>((close) => void close());
   #browser: Promise<Browser> | null = null;
   #generation = 0;
   #active = 0;
@@ -72,7 +74,7 @@ export class BrowserHandler implements DownloadHandler {
     return this.#active;
   }
 
-  async download(request: Request): Promise<Response> {
+  async download(request: Request): Promise<BrowserResponse> {
     if (this.#closed) throw new DownloaderClosedError(`Cannot render ${request}: the downloader is closed`);
     const meta = browserMeta(request);
     const actions = checkActions(meta.actions, request.url);
@@ -86,12 +88,13 @@ export class BrowserHandler implements DownloadHandler {
     }
   }
 
-  async #render(request: Request, meta: BrowserMeta, actions: PageAction[]): Promise<Response> {
+  async #render(request: Request, meta: BrowserMeta, actions: PageAction[]): Promise<BrowserResponse> {
     const browser = await this.#ensureBrowser();
     const generation = this.#generation;
     const entry = this.#contextFor(browser, generation, request);
     const seconds = this.#o.navigationTimeout || metaNumber(request.meta, 'download_timeout', this.#o.timeout);
     let page: Page | undefined;
+    let keep = false;
     try {
       const context = await entry.context;
       page = await context.newPage();
@@ -105,14 +108,41 @@ export class BrowserHandler implements DownloadHandler {
       const response = await this.#toResponse(page, answer, request);
       if (meta.screenshot) await page.screenshot({ path: meta.screenshot, fullPage: true });
       if (meta.pdf) await page.pdf({ path: meta.pdf });
+      if (request.meta.browserPage === true) {
+        this.#handOver(response, page, entry);
+        keep = true;
+      }
       return response;
     } catch (err) {
       throw this.#failure(err, request, browser, generation, seconds);
     } finally {
-      // A crashed browser's page rejects close(); it is gone either way.
-      if (page) await page.close().catch(() => undefined);
-      this.#pageDone(entry);
+      if (!keep) await this.#closePage(page, entry);
     }
+  }
+
+  async #closePage(page: Page | undefined, entry: ContextEntry): Promise<void> {
+    // A crashed browser's page rejects close(); it is gone either way.
+    if (page) await page.close().catch(() => undefined);
+    this.#pageDone(entry);
+  }
+
+  /**
+   * The callback gets the live page; it stops counting against BROWSER_MAX_PAGES (the scraper's
+   * own backpressure bounds responses in callbacks) and closes when the callback is done.
+   */
+  #handOver(response: BrowserResponse, page: Page, entry: ContextEntry): void {
+    let closed = false;
+    // The registry's held value must not reach the response, or it is never collected.
+    const token = {};
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      this.#orphans.unregister(token);
+      await this.#closePage(page, entry);
+    };
+    response.attachPage(page, close);
+    this.#orphans.register(response, close, token);
+    this.#o.stats?.incValue('browser/pages_handed_to_callbacks');
   }
 
   /** The crawl's request rides on the page's first document request; blocked types are dropped. */
@@ -135,7 +165,7 @@ export class BrowserHandler implements DownloadHandler {
     return route.continue();
   }
 
-  async #toResponse(page: Page, answer: PageResponse | null, request: Request): Promise<Response> {
+  async #toResponse(page: Page, answer: PageResponse | null, request: Request): Promise<BrowserResponse> {
     const pairs = answer ? await answer.headersArray() : [];
     const type = pairs.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? 'text/html';
     const isHtml = !answer || /html/i.test(type);
@@ -148,7 +178,7 @@ export class BrowserHandler implements DownloadHandler {
     }
     if (isHtml) headers.push(['Content-Type', 'text/html; charset=utf-8']);
     const server = answer ? await answer.serverAddr().catch(() => null) : null;
-    return new Response({
+    return new BrowserResponse({
       url: page.url(),
       status: answer?.status() ?? 200,
       headers,
