@@ -126,7 +126,12 @@ export async function startJsSite(): Promise<JsSite> {
       case '/set-cookie':
         return html(res, page('Cookie', '<p>set</p>'), 200, { 'Set-Cookie': 'session=abc123; Path=/' });
       case '/echo':
-        return html(res, page('Echo', `<pre id="h">${JSON.stringify(req.headers).replace(/</g, '&lt;')}</pre><p id="js"></p><script>document.getElementById("js").textContent = document.cookie</script>`));
+        return html(res, page('Echo', `<p id="js"></p><script>document.getElementById("js").textContent = document.cookie; document.cookie = "fromjs=yes; path=/";</script>`));
+      case '/robots.txt':
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        return res.end('User-agent: *\nDisallow: /private\n');
+      case '/private':
+        return html(res, page('Private', 'secret'));
       case '/hang':
         return; // never answered: the navigation timeout ends it
       case '/data.json':

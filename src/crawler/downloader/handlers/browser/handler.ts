@@ -9,6 +9,7 @@ import { maskUrl } from '../../mask.js';
 import { metaNumber, type DownloadHandler } from '../types.js';
 import { checkActions, runActions, type PageAction } from './actions.js';
 import { BrowserResponse } from './browser-response.js';
+import { addJarCookies, jarCookies, newBrowserCookies } from './cookies.js';
 import { BrowserCrashedError, BrowserNavigationError } from './errors.js';
 import { findChromium, launchChromium } from './launcher.js';
 import type { BrowserSettings } from './options.js';
@@ -37,15 +38,15 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-/** Request headers the browser sets itself, or that the context carries (User-Agent, proxy). */
-const BROWSER_OWNED_HEADERS = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'user-agent', 'proxy-authorization', 'transfer-encoding']);
+/** Request headers the browser sets itself, or that the context carries (User-Agent, proxy, cookies). */
+const BROWSER_OWNED_HEADERS = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'user-agent', 'proxy-authorization', 'transfer-encoding', 'cookie']);
 /** The body is the decoded, re-serialized document, so these no longer describe it. */
 const STALE_RESPONSE_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding']);
 
 /**
  * Renders requests in headless Chromium (through playwright-core). The browser starts with the
  * first rendered request, serves at most BROWSER_MAX_PAGES pages at once from contexts shared by
- * requests with the same User-Agent and proxy (each context replaced after
+ * requests with the same User-Agent, proxy and cookie jar (each context replaced after
  * BROWSER_CONTEXT_MAX_PAGES pages), and is started again if it dies. `close()` ends it.
  */
 export class BrowserHandler implements DownloadHandler {
@@ -97,6 +98,8 @@ export class BrowserHandler implements DownloadHandler {
     let keep = false;
     try {
       const context = await entry.context;
+      const sentCookies = jarCookies(request);
+      await addJarCookies(context, request, sentCookies);
       page = await context.newPage();
       this.#o.stats?.incValue('browser/pages');
       page.setDefaultTimeout(seconds * 1000);
@@ -105,7 +108,8 @@ export class BrowserHandler implements DownloadHandler {
       const referer = request.headers.get('Referer') ?? undefined;
       const answer = await page.goto(request.url, { waitUntil: meta.waitUntil ?? this.#o.waitUntil, ...(referer ? { referer } : {}) });
       await runActions(page, actions);
-      const response = await this.#toResponse(page, answer, request);
+      const cookies = request.meta.dont_merge_cookies ? [] : await newBrowserCookies(context, page.url(), sentCookies);
+      const response = await this.#toResponse(page, answer, request, cookies);
       if (meta.screenshot) await page.screenshot({ path: meta.screenshot, fullPage: true });
       if (meta.pdf) await page.pdf({ path: meta.pdf });
       if (request.meta.browserPage === true) {
@@ -165,7 +169,7 @@ export class BrowserHandler implements DownloadHandler {
     return route.continue();
   }
 
-  async #toResponse(page: Page, answer: PageResponse | null, request: Request): Promise<BrowserResponse> {
+  async #toResponse(page: Page, answer: PageResponse | null, request: Request, cookies: string[]): Promise<BrowserResponse> {
     const pairs = answer ? await answer.headersArray() : [];
     const type = pairs.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? 'text/html';
     const isHtml = !answer || /html/i.test(type);
@@ -173,9 +177,11 @@ export class BrowserHandler implements DownloadHandler {
     const headers: Array<[string, string]> = [];
     for (const { name, value } of pairs) {
       const lower = name.toLowerCase();
-      if (STALE_RESPONSE_HEADERS.has(lower) || (isHtml && lower === 'content-type')) continue;
+      // The browser's cookie store replaces the answer's Set-Cookie (it has the scripts' cookies too).
+      if (STALE_RESPONSE_HEADERS.has(lower) || lower === 'set-cookie' || (isHtml && lower === 'content-type')) continue;
       headers.push([name, value]);
     }
+    for (const c of cookies) headers.push(['Set-Cookie', c]);
     if (isHtml) headers.push(['Content-Type', 'text/html; charset=utf-8']);
     const server = answer ? await answer.serverAddr().catch(() => null) : null;
     return new BrowserResponse({
@@ -231,7 +237,8 @@ export class BrowserHandler implements DownloadHandler {
 
   #contextFor(browser: Browser, generation: number, request: Request): ContextEntry {
     const options = contextOptions(request, this.#o.tlsVerify);
-    const key = JSON.stringify([options.userAgent ?? '', options.proxy ?? null]);
+    // Each cookie jar (meta.cookiejar) gets its own contexts: a context's cookies are one jar's.
+    const key = JSON.stringify([options.userAgent ?? '', options.proxy ?? null, request.meta.cookiejar ?? null]);
     let entry = this.#contexts.get(key);
     if (!entry || entry.generation !== generation) {
       entry = { context: browser.newContext(options), generation, served: 0, open: 0, retired: false };
@@ -300,7 +307,8 @@ function contextOptions(request: Request, tlsVerify: boolean): BrowserContextOpt
       username = colon < 0 ? plain : plain.slice(0, colon);
       password = colon < 0 ? '' : plain.slice(colon + 1);
     }
-    options.proxy = { server: `${u.protocol}//${u.host}`, ...(username ? { username, password } : {}) };
+    // Chromium skips proxies for loopback hosts unless told not to; the crawl asked for this proxy.
+    options.proxy = { server: `${u.protocol}//${u.host}`, bypass: '<-loopback>', ...(username ? { username, password } : {}) };
   }
   return options;
 }
