@@ -114,6 +114,16 @@ describe('rendered crawls from the CLI', { skip: skipWithoutChromium, timeout: 1
     assert.ok(await allGone(seen), `left running: ${JSON.stringify(seen)}`);
   });
 
+  it('SIGTERM stops gracefully and leaves no Chromium process', async () => {
+    const { code, seen, stderr } = await stopMidCrawl(async (child, release) => {
+      child.kill('SIGTERM');
+      release();
+    });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /Received SIGTERM, shutting down gracefully/);
+    assert.ok(await allGone(seen), `left running: ${JSON.stringify(seen)}`);
+  });
+
   it('SIGKILL of the crawl leaves no Chromium process (the browser reads the end of its pipe)', async () => {
     const { seen } = await stopMidCrawl(async (child) => {
       child.kill('SIGKILL');
