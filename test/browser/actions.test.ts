@@ -98,21 +98,33 @@ describe('page actions', { skip: skipWithoutChromium, timeout: 120_000 }, () => 
     assert.equal(stats['browser/pages'], undefined);
   });
 
-  it('hands the live page to the callback when asked, and closes it after the callback', async () => {
+  it('hands the live page to the callback when asked, and closes it once the callback is done', async () => {
     let page: Page | null = null;
-    const S = oneRequest(
-      () => new BrowserRequest(`${site.origin}/more`, { meta: { browserPage: true } }),
-      async (r) => {
+    let first: BrowserResponse | null = null;
+    let pageAfter: unknown = 'not checked';
+    class LivePage extends Spider {
+      override name = 'live-page';
+      override async *start() {
+        yield new BrowserRequest(`${site.origin}/more`, { meta: { browserPage: true } });
+      }
+      override async *parse(r: Response) {
         assert.ok(r instanceof BrowserResponse);
+        first = r;
         page = r.page!;
         assert.ok(page, 'the page is there');
         await page.click('#more');
         await page.waitForSelector('li.item:nth-child(6)');
-        return { n: await page.locator('li.item').count(), inHtml: r.css('li.item').length };
-      },
-    );
-    const { items, stats } = await crawl(S, { settings: quiet, logSink: new MemorySink() });
+        yield { n: await page.locator('li.item').count(), inHtml: r.css('li.item').length };
+        // Runs after this callback's output was consumed (it needs a download first).
+        yield new Request(`${site.origin}/list?n=1&next`, { callback: this.next });
+      }
+      next() {
+        pageAfter = first!.page;
+      }
+    }
+    const { items, stats } = await crawl(LivePage, { settings: quiet, logSink: new MemorySink() });
     assert.deepEqual(items, [{ n: 6, inHtml: 3 }]);
+    assert.equal(pageAfter, null, 'the page was let go when the callback was done, before the crawl ended');
     assert.ok(page && (page as Page).isClosed(), 'the page was closed');
     assert.equal(stats['browser/pages_handed_to_callbacks'], 1);
   });
