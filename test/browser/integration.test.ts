@@ -102,6 +102,20 @@ describe('rendered requests in the crawl', { skip: skipWithoutChromium, timeout:
     assert.equal(site.hits.get('/private'), undefined);
   });
 
+  it('send the method and body of the request (a rendered form POST)', async () => {
+    class Post extends Spider {
+      override name = 'post';
+      override async *start() {
+        yield new Request(`${site.origin}/form`, { method: 'POST', body: 'q=shoes&page=2', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, meta: { browser: true } });
+      }
+      override parse(r: Response) {
+        return [{ m: r.css('#m::text').get() }];
+      }
+    }
+    const { items } = await crawl(Post, { settings: quiet, logSink: new MemorySink() });
+    assert.deepEqual(items, [{ m: 'POST q=shoes&page=2' }]);
+  });
+
   it('save a screenshot and a PDF on request', async () => {
     const png = join(dir, 'page.png');
     const pdf = join(dir, 'page.pdf');

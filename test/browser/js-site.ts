@@ -132,6 +132,11 @@ export async function startJsSite(): Promise<JsSite> {
         return res.end('User-agent: *\nDisallow: /private\n');
       case '/private':
         return html(res, page('Private', 'secret'));
+      case '/form': {
+        let body = '';
+        for await (const c of req) body += c;
+        return html(res, page('Form', `<p id="m"></p><script>document.getElementById("m").textContent = ${JSON.stringify(`${req.method} ${body}`)}</script>`));
+      }
       case '/hang':
         return; // never answered: the navigation timeout ends it
       case '/data.json':
