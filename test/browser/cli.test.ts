@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sweepDeadProfiles } from '../../src/crawler/downloader/handlers/browser/profiles.js';
 import { allGone, chromiumTree, skipWithoutChromium, type SeenProcess } from './chromium-processes.js';
 import { startJsSite, type JsSite } from './js-site.js';
 
@@ -124,11 +126,21 @@ describe('rendered crawls from the CLI', { skip: skipWithoutChromium, timeout: 1
     assert.ok(await allGone(seen), `left running: ${JSON.stringify(seen)}`);
   });
 
-  it('SIGKILL of the crawl leaves no Chromium process (the browser reads the end of its pipe)', async () => {
+  it('SIGKILL of the crawl leaves no Chromium process (the browser reads the end of its pipe); the next launch deletes its profile', async () => {
+    let crawlPid = 0;
     const { seen } = await stopMidCrawl(async (child) => {
+      crawlPid = child.pid!;
       child.kill('SIGKILL');
     });
     assert.ok(await allGone(seen), `left running: ${JSON.stringify(seen)}`);
+    const registry = join(tmpdir(), 'tscrapy-browser-profiles');
+    const record = readdirSync(registry).find((n) => n.startsWith(`${crawlPid}-`));
+    assert.ok(record, 'the killed crawl recorded its browser profile');
+    const { profile } = JSON.parse(readFileSync(join(registry, record), 'utf8')) as { profile: string };
+    assert.ok(existsSync(profile), 'nobody was left to delete the profile');
+    assert.ok(sweepDeadProfiles() >= 1);
+    assert.equal(existsSync(profile), false);
+    assert.equal(existsSync(join(registry, record)), false);
   });
 
   it('resumes a stopped JOBDIR crawl of rendered requests with nothing lost or fetched twice', async () => {

@@ -12,6 +12,7 @@ import { BrowserResponse } from './browser-response.js';
 import { addJarCookies, jarCookies, newBrowserCookies } from './cookies.js';
 import { BrowserCrashedError, BrowserNavigationError } from './errors.js';
 import { findChromium, launchChromium } from './launcher.js';
+import { forgetProfile, profileOf, recordProfile, sweepDeadProfiles } from './profiles.js';
 import type { BrowserSettings } from './options.js';
 import { browserMeta, type BrowserMeta } from './request-meta.js';
 
@@ -212,8 +213,13 @@ export class BrowserHandler implements DownloadHandler {
     if (this.#browser) return this.#browser;
     const generation = ++this.#generation;
     const started = (async () => {
-      const browser = await launchChromium(findChromium(this.#o.executablePath), this.#owner);
+      const executable = findChromium(this.#o.executablePath);
+      const swept = sweepDeadProfiles();
+      if (swept > 0) this.#o.logger.info(`Deleted ${swept} browser profiles left in the temp folder by crawls that were killed`);
+      const browser = await launchChromium(executable, this.#owner);
       this.#o.stats?.incValue('browser/launches');
+      const profile = profileOf(this.#owner);
+      if (profile) recordProfile(this.#owner, profile);
       browser.on('disconnected', () => this.#lost(generation));
       this.#o.logger.info(`Started Chromium ${browser.version()} for rendered requests`);
       return browser;
@@ -287,6 +293,7 @@ export class BrowserHandler implements DownloadHandler {
     this.#contexts.clear();
     const browser = starting ? await starting.catch(() => null) : null;
     if (browser) await browser.close().catch((err: Error) => this.#o.logger.warn(`Closing Chromium failed: ${err.message}`));
+    forgetProfile(this.#owner);
   }
 }
 
