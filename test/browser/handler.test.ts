@@ -4,7 +4,7 @@ import { crawl } from '../../src/crawler/crawl.js';
 import { BrowserRequest } from '../../src/crawler/downloader/handlers/browser/browser-request.js';
 import { BrowserNotAvailableError } from '../../src/crawler/downloader/handlers/browser/errors.js';
 import { InvalidArgumentError } from '../../src/crawler/errors.js';
-import { DownloadTimeoutError } from '../../src/crawler/errors.js';
+import { DownloadTimeoutError, MaxSizeExceededError } from '../../src/crawler/errors.js';
 import { Request, type Failure } from '../../src/crawler/http/request.js';
 import type { Response } from '../../src/crawler/http/response.js';
 import { MemorySink } from '../../src/crawler/logger.js';
@@ -128,6 +128,19 @@ describe('browser rendering', { skip: skipWithoutChromium, timeout: 120_000 }, (
     assert.deepEqual(items, [{ done: 'rendered' }]);
     assert.equal(site.hits.get('/pixel.png'), undefined);
     assert.equal(stats['browser/blocked_resources'], 1);
+  });
+
+  it('applies DOWNLOAD_MAXSIZE to the rendered page', async () => {
+    const errors: Error[] = [];
+    const S = spiderOf(
+      () => [new BrowserRequest(`${site.origin}/list?n=50&big`, { errback: 'failed' }), new BrowserRequest(`${site.origin}/list?n=1&small`, { meta: { download_maxsize: 0 } })],
+      (r) => [{ n: r.css('li.item').length }],
+      (f) => void errors.push(f.error),
+    );
+    const { items } = await crawl(S, { settings: { ...quiet, DOWNLOAD_MAXSIZE: 1500 }, logSink: new MemorySink() });
+    assert.deepEqual(items, [{ n: 1 }]);
+    assert.ok(errors[0] instanceof MaxSizeExceededError, String(errors[0]));
+    assert.match(errors[0]!.message, /more than DOWNLOAD_MAXSIZE \(or meta\.download_maxsize\) of 1500/);
   });
 
   it('keeps the body of a non-HTML answer as sent', async () => {

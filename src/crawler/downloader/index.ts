@@ -67,7 +67,7 @@ export async function createDownloader(crawler: CrawlerContext): Promise<HttpDow
     warnSize,
     logger,
   });
-  const web = withBrowserRendering(http, crawler, { timeout, tlsVerify: s.getBool('DOWNLOAD_TLS_VERIFY', true) });
+  const web = withBrowserRendering(http, crawler, { timeout, maxSize, tlsVerify: s.getBool('DOWNLOAD_TLS_VERIFY', true) });
   return new HttpDownloader({
     middlewares,
     handlers: { http: web, https: web, data: new DataHandler(), file: new FileHandler({ maxSize }) },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Response as PageResponse, Route } from 'playwright-core';
-import { DownloadTimeoutError, TscrapyError } from '../../../errors.js';
+import { DownloadTimeoutError, MaxSizeExceededError, TscrapyError } from '../../../errors.js';
 import type { Request } from '../../../http/request.js';
 import type { Logger } from '../../../logger.js';
 import type { StatsCollector } from '../../../stats.js';
@@ -19,6 +19,8 @@ import { browserMeta, type BrowserMeta } from './request-meta.js';
 export interface BrowserHandlerOptions extends BrowserSettings {
   /** Seconds (DOWNLOAD_TIMEOUT), used when BROWSER_NAVIGATION_TIMEOUT is 0. */
   timeout: number;
+  /** Bytes of the rendered page (DOWNLOAD_MAXSIZE, or meta.download_maxsize); 0: no limit. */
+  maxSize: number;
   /** DOWNLOAD_TLS_VERIFY: false lets the browser accept bad certificates too. */
   tlsVerify: boolean;
   logger: Logger;
@@ -175,6 +177,10 @@ export class BrowserHandler implements DownloadHandler {
     const type = pairs.find((h) => h.name.toLowerCase() === 'content-type')?.value ?? 'text/html';
     const isHtml = !answer || /html/i.test(type);
     const body = isHtml ? Buffer.from(await page.content(), 'utf8') : await answer.body();
+    const maxSize = metaNumber(request.meta, 'download_maxsize', this.#o.maxSize);
+    if (maxSize > 0 && body.length > maxSize) {
+      throw new MaxSizeExceededError(`The rendered page of ${maskUrl(request.url)} is ${body.length} bytes, more than DOWNLOAD_MAXSIZE (or meta.download_maxsize) of ${maxSize}`);
+    }
     const headers: Array<[string, string]> = [];
     for (const { name, value } of pairs) {
       const lower = name.toLowerCase();

@@ -42,7 +42,7 @@ export class RenderRouter implements DownloadHandler {
 }
 
 /** Wraps the crawl's http handler so requests can be rendered; BROWSER_* settings are checked now. */
-export function withBrowserRendering(plain: DownloadHandler, crawler: CrawlerContext, defaults: { timeout: number; tlsVerify: boolean }): RenderRouter {
+export function withBrowserRendering(plain: DownloadHandler, crawler: CrawlerContext, defaults: { timeout: number; maxSize: number; tlsVerify: boolean }): RenderRouter {
   const settings: BrowserSettings = browserSettings(crawler.settings);
   return new RenderRouter(plain, settings.renderAll, () =>
     new BrowserHandler({
