@@ -22,6 +22,7 @@ export { FormRequest, type FormRequestOptions, type FromResponseOptions, type Fo
 export { Response, ResponseNotTextError, InvalidJsonError, type ResponseInit } from './crawler/http/response.js';
 export type { FollowAllInput } from './crawler/http/follow.js';
 export { Headers, type HeadersInit } from './crawler/http/headers.js';
+export { BrowserRequest, BrowserResponse, type BrowserRequestOptions, type BrowserMeta, type PageAction } from './crawler/downloader/handlers/browser/index.js';
 export { canonicalizeUrl, requestFingerprint } from './crawler/fingerprint.js';
 
 // Selectors and links
@@ -68,4 +69,5 @@ export { TscrapyError, InvalidArgumentError, NotConfigured, IgnoreRequest, DropI
 export { SerializationError, RetryableError, DownloadTimeoutError, ConnectionError, MaxSizeExceededError } from './crawler/errors.js';
 export { RobotsTxtForbiddenError, MaxRedirectsError, RedirectLoopError, HttpCacheMissError, UnsupportedSchemeError } from './crawler/downloader/index.js';
 export { FileNotFoundError, InvalidDataUrlError, DownloaderClosedError, DownloadFailedError, RequestNotSentError } from './crawler/downloader/index.js';
+export { BrowserNotAvailableError, BrowserCrashedError, BrowserNavigationError, BrowserActionError } from './crawler/downloader/handlers/browser/index.js';
 export { FeedConfigError, FeedResumeError } from './feeds/errors.js';

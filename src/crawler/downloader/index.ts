@@ -1,6 +1,7 @@
 import { buildComponents, type ComponentClass, type CrawlerContext } from '../components.js';
 import { InvalidArgumentError } from '../errors.js';
 import { AutoThrottle } from './autothrottle.js';
+import { withBrowserRendering } from './handlers/browser/index.js';
 import { DataHandler } from './handlers/data.js';
 import { FileHandler } from './handlers/file.js';
 import { HttpHandler } from './handlers/http.js';
@@ -41,7 +42,8 @@ export const DOWNLOADER_COMPONENTS: Record<string, ComponentClass> = {
  * The crawl's downloader, from its settings: middlewares from DOWNLOADER_MIDDLEWARES(_BASE)
  * (the crawl's `components` registry must hold DOWNLOADER_COMPONENTS), slots from
  * CONCURRENT_REQUESTS(_PER_DOMAIN), DOWNLOAD_DELAY (or the spider's `downloadDelay`),
- * RANDOMIZE_DOWNLOAD_DELAY and AUTOTHROTTLE_*, handlers for http(s), data: and file:.
+ * RANDOMIZE_DOWNLOAD_DELAY and AUTOTHROTTLE_*, handlers for http(s), data: and file:; http(s)
+ * requests asking for rendering (`meta.browser`, BROWSER_RENDER_ALL) go to headless Chromium.
  * Call `open(spider)` before fetching and `close()` at the end (it closes every socket).
  */
 export async function createDownloader(crawler: CrawlerContext): Promise<HttpDownloader> {
@@ -65,9 +67,10 @@ export async function createDownloader(crawler: CrawlerContext): Promise<HttpDow
     warnSize,
     logger,
   });
+  const web = withBrowserRendering(http, crawler, { timeout, maxSize, tlsVerify: s.getBool('DOWNLOAD_TLS_VERIFY', true) });
   return new HttpDownloader({
     middlewares,
-    handlers: { http, https: http, data: new DataHandler(), file: new FileHandler({ maxSize }) },
+    handlers: { http: web, https: web, data: new DataHandler(), file: new FileHandler({ maxSize }) },
     totalConcurrency: s.getInt('CONCURRENT_REQUESTS'),
     perSlotConcurrency: perSlot,
     delay,
