@@ -14,3 +14,8 @@ export class ImageException extends FileException {
 export class MediaStoreError extends TscrapyError {
   override readonly code: string = 'TSC_ERR_MEDIA_STORE';
 }
+
+/** An optional package a media pipeline needs (sharp for ImagesPipeline) is not installed or cannot load. */
+export class MediaDependencyError extends TscrapyError {
+  override readonly code: string = 'TSC_ERR_MEDIA_DEPENDENCY';
+}

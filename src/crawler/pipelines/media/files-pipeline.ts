@@ -26,8 +26,6 @@ export interface MediaSettings {
  * `FILES_STORE`; override `filePath()` to name files.
  */
 export class FilesPipeline extends MediaPipeline {
-  /** The setting prefix ('FILES' or 'IMAGES') and the defaults of its fields. */
-  protected static readonly SETTINGS = { prefix: 'FILES', urlsField: 'file_urls', resultField: 'files' };
   protected readonly media: MediaSettings;
 
   constructor(crawler: CrawlerContext, media: MediaSettings) {
@@ -35,21 +33,14 @@ export class FilesPipeline extends MediaPipeline {
     this.media = media;
   }
 
-  static fromCrawler(this: typeof FilesPipeline, crawler: CrawlerContext): FilesPipeline {
-    const { prefix, urlsField, resultField } = this.SETTINGS;
-    const s = crawler.settings;
-    const uri = s.get(`${prefix}_STORE`);
-    if (uri === undefined || uri === null || uri === '') {
-      crawler.logger.warn(`${this.name} is disabled: set ${prefix}_STORE to a folder (or a store URI) to keep the downloaded files`);
-      throw new NotConfigured(`${prefix}_STORE is not set`);
-    }
-    const expires = s.getFloat(`${prefix}_EXPIRES`, 90);
-    return new this(crawler, {
-      store: openFilesStore(String(uri), s, `${prefix}_STORE`),
-      urlsField: String(s.get(`${prefix}_URLS_FIELD`, urlsField)),
-      resultField: String(s.get(`${prefix}_RESULT_FIELD`, resultField)),
-      expires,
-    });
+  /** Builds the pipeline (or a subclass) from the crawl's settings, read by `loadSettings`. */
+  static async fromCrawler<M extends MediaSettings>(this: MediaPipelineClass<M>, crawler: CrawlerContext): Promise<FilesPipeline> {
+    return new this(crawler, await this.loadSettings(crawler));
+  }
+
+  /** The FILES_* settings; throws NotConfigured (with a warning) when FILES_STORE is not set. */
+  static async loadSettings(crawler: CrawlerContext): Promise<MediaSettings> {
+    return readMediaSettings(crawler, this.name, 'FILES', 'file_urls', 'files');
   }
 
   getMediaRequests(item: any): Request[] {
@@ -121,6 +112,31 @@ export class FilesPipeline extends MediaPipeline {
     this.crawler.stats.incValue('file_count');
     this.crawler.stats.incValue(`file_status_count/${status}`);
   }
+}
+
+/** A media pipeline class as `fromCrawler` builds it. */
+export interface MediaPipelineClass<M extends MediaSettings> {
+  new (crawler: CrawlerContext, media: M): FilesPipeline;
+  loadSettings(crawler: CrawlerContext): Promise<M>;
+}
+
+/**
+ * Reads `<prefix>_STORE`, `_URLS_FIELD`, `_RESULT_FIELD` and `_EXPIRES` (days, default 90).
+ * An unset store disables the pipeline `name` with a warning (Scrapy's NotConfigured).
+ */
+export function readMediaSettings(crawler: CrawlerContext, name: string, prefix: string, urlsField: string, resultField: string): MediaSettings {
+  const s = crawler.settings;
+  const uri = s.get(`${prefix}_STORE`);
+  if (uri === undefined || uri === null || uri === '') {
+    crawler.logger.warn(`${name} is disabled: set ${prefix}_STORE to a folder (or a store URI) to keep the downloaded files`);
+    throw new NotConfigured(`${prefix}_STORE is not set`);
+  }
+  return {
+    store: openFilesStore(String(uri), s, `${prefix}_STORE`),
+    urlsField: String(s.get(`${prefix}_URLS_FIELD`, urlsField)),
+    resultField: String(s.get(`${prefix}_RESULT_FIELD`, resultField)),
+    expires: s.getFloat(`${prefix}_EXPIRES`, 90),
+  };
 }
 
 /** The URL path's extension when it looks like one (`.pdf`, `.tar`), else ''. */
