@@ -134,7 +134,7 @@ describe('ImagesPipeline', { timeout: 60_000 }, () => {
 
   it('IMAGES_THUMBS with a bad entry is a clear settings error', async () => {
     const run = crawl(itemSpider([], site.origin), { settings: settings({ IMAGES_THUMBS: { '../x': [10, 10] } }), logSink: new MemorySink() });
-    await assert.rejects(run, /IMAGES_THUMBS: entry "\.\.\/x"/);
+    await assert.rejects(Promise.resolve(run), /IMAGES_THUMBS: entry "\.\.\/x"/);
   });
 
   it('sharp is loaded only when ImagesPipeline is enabled', () => {
