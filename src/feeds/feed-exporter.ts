@@ -8,6 +8,7 @@ import type { StatsCollector } from '../crawler/stats.js';
 import { FeedConfigError } from './errors.js';
 import { toPlainItem } from './exporters/values.js';
 import { Feed } from './feed.js';
+import { FeedStorages } from './storages/registry.js';
 import { FEEDS_STATE_VERSION, loadFeedsState, saveFeedsState, type FeedsJobState } from './job-state.js';
 import { readFeedsSetting, resolveFeed, type FeedConfig } from './options.js';
 
@@ -24,6 +25,8 @@ export interface FeedExporterOptions {
   stdout?: NodeJS.WritableStream;
   /** Base of relative paths. @default process.cwd() */
   cwd?: string;
+  /** Storages of remote schemes (s3://…) for FEEDS URIs. */
+  storages?: FeedStorages | null;
 }
 
 /**
@@ -60,6 +63,7 @@ export class FeedExporter {
       logger: crawler.logger.child('tscrapy.extensions.feedexport'),
       stats: crawler.stats,
       jobdir: typeof jobdir === 'string' && jobdir !== '' ? jobdir : null,
+      storages: new FeedStorages(crawler.settings, crawler.components),
     });
     exporter.validate();
     exporter.connect(crawler.signals);
@@ -80,6 +84,7 @@ export class FeedExporter {
       logger: this.#logger,
       stats: this.#stats,
       onRotate: () => this.#saveState(),
+      storages: options.storages ?? null,
     };
     this.#feeds = options.feeds.map((config) => new Feed(config, ctx));
   }

@@ -1,4 +1,4 @@
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../crawler/logger.js';
 import type { StatsCollector } from '../crawler/stats.js';
@@ -7,6 +7,9 @@ import type { ItemExporter, PlainItem } from './exporters/types.js';
 import type { FeedSlotState } from './job-state.js';
 import type { FeedConfig } from './options.js';
 import { FileSink, StreamSink, type FeedSink } from './sinks.js';
+import type { FeedStorages } from './storages/registry.js';
+import type { FeedStorage } from './storages/types.js';
+import { StorageError } from './storages/errors.js';
 import { feedBatchTime, feedTime, parseTarget, renderUri, type FeedTarget } from './uri.js';
 
 /** What a feed needs from its surroundings. */
@@ -21,6 +24,8 @@ export interface FeedContext {
   stats: StatsCollector;
   /** Called after a batch file is closed and the next one opened, to save the job's state. */
   onRotate?: () => Promise<void>;
+  /** Storages of remote schemes (s3://…): such a feed is spooled to a local file and sent when each batch closes. */
+  storages?: FeedStorages | null;
 }
 
 /**
@@ -39,6 +44,10 @@ export class Feed {
   #closed = false;
   #lastBatchTime = '';
   #micros = 0;
+  /** Where the current batch is sent when it closes (remote feeds), or null. */
+  #storage: FeedStorage | null = null;
+  /** Local copies of batches that could not be sent: kept, named in the log. */
+  #unsent: string[] = [];
 
   constructor(
     readonly config: FeedConfig,
@@ -56,8 +65,11 @@ export class Feed {
   }
 
   /** Where batch `batchId` goes. */
-  target(batchId: number): FeedTarget {
-    return parseTarget(this.config.uri, this.render(batchId), this.ctx.cwd);
+  target(batchId: number): FeedTarget & { storage?: FeedStorage } {
+    const rendered = this.render(batchId);
+    const storage = this.ctx.storages?.forUri(rendered);
+    if (storage) return { kind: 'file', path: this.ctx.storages!.spoolPath(rendered), storage };
+    return parseTarget(this.config.uri, rendered, this.ctx.cwd);
   }
 
   /** Items exported so far over the job. */
@@ -117,6 +129,9 @@ export class Feed {
     if (this.#closed) return;
     this.#closed = true;
     await this.#closeBatch();
+    if (this.#unsent.length) {
+      throw new StorageError(`${this.#unsent.length} batch file(s) could not be sent; kept locally in: ${this.#unsent.join(', ')}`);
+    }
   }
 
   /** The state to save in `<JOBDIR>/feeds.json`. */
@@ -126,7 +141,8 @@ export class Feed {
 
   /** A short description for logs: `json feed (12 items) in /tmp/out.json`. */
   describe(): string {
-    return `${this.config.format.name} feed (${this.#itemCount} items) in: ${this.#path ?? 'stdout:'}`;
+    const where = this.#storage?.description ?? this.#path ?? 'stdout:';
+    return `${this.config.format.name} feed (${this.#itemCount} items) in: ${where}`;
   }
 
   #batchTime(): string {
@@ -153,7 +169,10 @@ export class Feed {
     this.#batchItems = 0;
     this.#hasItems = false;
     const exporter = this.config.format.create(this.config);
-    const target: FeedTarget = knownPath ? { kind: 'file', path: knownPath } : this.target(batchId);
+    const target: FeedTarget & { storage?: FeedStorage } = knownPath ? { kind: 'file', path: knownPath } : this.target(batchId);
+    this.#storage = target.storage ?? null;
+    // A remote feed's spool file is new for each batch: never continue one left by a failed upload.
+    if (this.#storage) truncate = true;
     let hasHeader = false;
     if (target.kind === 'stdout') {
       this.#path = null;
@@ -194,6 +213,19 @@ export class Feed {
     }
   }
 
+  /** Sends a closed batch; on failure keeps the local file and names it in the log (the crawl goes on). */
+  async #send(storage: FeedStorage, path: string): Promise<void> {
+    try {
+      await storage.store(path);
+      await unlink(path).catch(() => {});
+      this.ctx.logger.info(`Feed ${storage.description}: uploaded`);
+    } catch (err) {
+      this.#unsent.push(path);
+      this.ctx.stats.incValue('feedexport/upload_failed_count');
+      this.ctx.logger.error(`Feed ${storage.description}: ${(err as Error)?.message ?? err}; the batch is kept in ${path}`);
+    }
+  }
+
   async #closeBatch(): Promise<void> {
     const sink = this.#sink;
     const exporter = this.#exporter;
@@ -205,6 +237,7 @@ export class Feed {
     } finally {
       await sink.close();
     }
+    if (this.#storage && this.#path) await this.#send(this.#storage, this.#path);
     const replaced = (exporter as { replacedCount?: number }).replacedCount;
     if (replaced) {
       this.ctx.logger.warn(`Feed ${this.config.uri}: ${replaced} characters could not be written in ${this.config.encodingLabel} and were replaced by "?"`);
