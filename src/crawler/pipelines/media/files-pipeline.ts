@@ -101,6 +101,10 @@ export class FilesPipeline extends MediaPipeline {
     return createHash('md5').update(response.body).digest('hex');
   }
 
+  async closeSpider(): Promise<void> {
+    await this.media.store.close?.();
+  }
+
   itemCompleted(outcomes: MediaOutcome[], item: any): unknown {
     if (item !== null && typeof item === 'object') {
       item[this.media.resultField] = outcomes.flatMap((o) => (o.ok ? [o.result] : []));

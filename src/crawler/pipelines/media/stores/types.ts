@@ -13,4 +13,6 @@ export interface FilesStore {
   persistFile(path: string, data: Uint8Array, meta?: { contentType?: string }): Promise<void>;
   /** The stored file's info, or null when it is not there. */
   statFile(path: string): Promise<StoredFileInfo | null>;
+  /** Releases connections when the spider closes. */
+  close?(): Promise<void>;
 }
