@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { CrawlerContext } from '../../components.js';
 import { requestFingerprint } from '../../fingerprint.js';
 import type { Request } from '../../http/request.js';
@@ -35,10 +36,17 @@ export abstract class MediaPipeline implements ItemPipeline {
   readonly #allowRedirects: boolean;
   /** Fingerprint → outcome, shared by every item of the crawl (Scrapy's `info.downloaded` + `info.waiting`). */
   readonly #seen = new Map<string, Promise<MediaResult>>();
+  /**
+   * Files being checked, downloaded and stored at once: CONCURRENT_REQUESTS, as the downloader
+   * cannot fetch more at a time anyway. Without it, bodies that arrive faster than they are
+   * stored (image conversion) pile up in memory.
+   */
+  readonly #limit: LimitFunction;
 
   constructor(crawler: CrawlerContext) {
     this.crawler = crawler;
     this.#allowRedirects = crawler.settings.getBool('MEDIA_ALLOW_REDIRECTS', false);
+    this.#limit = pLimit(Math.max(1, crawler.settings.getInt('CONCURRENT_REQUESTS', 16)));
   }
 
   /** The requests for the media `item` names. */
@@ -71,7 +79,7 @@ export abstract class MediaPipeline implements ItemPipeline {
     const fp = requestFingerprint(request);
     let pending = this.#seen.get(fp);
     if (!pending) {
-      pending = this.#fetch(request, item);
+      pending = this.#limit(() => this.#fetch(request, item));
       this.#seen.set(fp, pending);
     }
     return pending;
