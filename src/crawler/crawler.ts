@@ -209,12 +209,22 @@ function defaultSink(settings: Settings): LogSink | null {
 }
 
 /** Settings set above the defaults, for the start-up log line (secrets masked). */
+/** `v` with the password of every URL in it masked, also in object keys (FEEDS: {'ftp://user:pw@host/…': {…}}). */
+function maskUrls(v: unknown): unknown {
+  if (typeof v === 'string') return /:\/\/[^/@]*:[^/@]*@/.test(v) ? maskUrl(v) : v;
+  if (Array.isArray(v)) return v.map(maskUrls);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([key, value]) => [maskUrls(key) as string, maskUrls(value)]));
+  }
+  return v;
+}
+
 function overriddenSettings(settings: Settings): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(settings.toObject())) {
     if ((settings.getPriority(k) ?? 0) > 0) {
       // URL settings (SCHEDULER_URL=redis://:pw@host, ITEMS_URL, proxies) show their password masked.
-      out[k] = /PASS|SECRET|TOKEN/i.test(k) ? '***' : typeof v === 'string' && /:\/\/[^/@]*:[^/@]*@/.test(v) ? maskUrl(v) : v;
+      out[k] = /PASS|SECRET|TOKEN/i.test(k) ? '***' : maskUrls(v);
     }
   }
   return out;

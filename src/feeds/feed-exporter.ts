@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CrawlerContext } from '../crawler/components.js';
+import { maskUrl } from '../crawler/downloader/mask.js';
 import { NotConfigured } from '../crawler/errors.js';
 import type { Logger } from '../crawler/logger.js';
 import type { SignalManager } from '../crawler/signals.js';
@@ -194,7 +195,7 @@ export class FeedExporter {
 
   #exportFailed(feed: Feed, err: unknown): void {
     this.#stats.incValue('feedexport/item_errors_count');
-    this.#logger.error(`Feed ${feed.config.uri}: could not export an item: ${err instanceof Error ? err.message : String(err)}`);
+    this.#logger.error(`Feed ${maskUrl(feed.config.uri)}: could not export an item: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   /** Saves `<JOBDIR>/feeds.json` (serialised: the latest state wins). */

@@ -1,5 +1,6 @@
 import { mkdir, open, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { maskUrl } from '../crawler/downloader/mask.js';
 import type { Logger } from '../crawler/logger.js';
 import type { StatsCollector } from '../crawler/stats.js';
 import { FeedConfigError } from './errors.js';
@@ -67,7 +68,7 @@ export class Feed {
   /** Where batch `batchId` goes. */
   target(batchId: number): FeedTarget & { storage?: FeedStorage } {
     const rendered = this.render(batchId);
-    const storage = this.ctx.storages?.forUri(rendered);
+    const storage = this.ctx.storages?.forUri(rendered, { overwrite: this.config.overwrite });
     if (storage) return { kind: 'file', path: this.ctx.storages!.spoolPath(rendered), storage };
     return parseTarget(this.config.uri, rendered, this.ctx.cwd);
   }
@@ -192,7 +193,7 @@ export class Feed {
         if (size > 0) {
           const info = await this.config.format.reopen(fh, size, target.path, this.config);
           if (info.repaired) {
-            this.ctx.logger.warn(`Feed ${this.config.uri}: ${target.path}: ${info.repaired}`);
+            this.ctx.logger.warn(`Feed ${maskUrl(this.config.uri)}: ${target.path}: ${info.repaired}`);
             this.ctx.stats.incValue('feedexport/repaired_count');
           }
           if (info.truncateAt < size) await fh.truncate(info.truncateAt);
@@ -240,7 +241,7 @@ export class Feed {
     if (this.#storage && this.#path) await this.#send(this.#storage, this.#path);
     const replaced = (exporter as { replacedCount?: number }).replacedCount;
     if (replaced) {
-      this.ctx.logger.warn(`Feed ${this.config.uri}: ${replaced} characters could not be written in ${this.config.encodingLabel} and were replaced by "?"`);
+      this.ctx.logger.warn(`Feed ${maskUrl(this.config.uri)}: ${replaced} characters could not be written in ${this.config.encodingLabel} and were replaced by "?"`);
     }
   }
 }

@@ -99,6 +99,6 @@ describe('ImagesPipeline with IMAGES_STORE = s3://bucket/prefix (local S3-compat
     assert.equal(reason, 'finished');
     assert.ok((items as Array<{ images: MediaResult[] }>).every((it) => it.images.length === 0));
     assert.ok(sink.lines.some((l) => l.includes('WARNING: ImagesPipeline') && l.includes('could not store')));
-    await assert.rejects(Promise.resolve(crawl(Gallery, { settings: { ...settings(), IMAGES_STORE: 'gs://bucket/x' }, logSink: new MemorySink() })), /IMAGES_STORE: unsupported store "gs:\/\/"/);
+    await assert.rejects(Promise.resolve(crawl(Gallery, { settings: { ...settings(), IMAGES_STORE: 'gs://bucket/x' }, logSink: new MemorySink() })), /IMAGES_STORE: unsupported store "gs:\/\/"; use a folder path/);
   });
 });

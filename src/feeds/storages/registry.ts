@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import type { ComponentClass, ComponentRegistry } from '../../crawler/components.js';
 import { InvalidArgumentError } from '../../crawler/errors.js';
 import type { Settings } from '../../crawler/settings/settings.js';
+import { FtpFeedStorage } from './ftp-feed-storage.js';
 import { S3FeedStorage } from './s3-feed-storage.js';
-import type { FeedStorage, FeedStorageClass } from './types.js';
+import type { FeedStorage, FeedStorageClass, FeedStorageOptions } from './types.js';
 
 /** The storages of remote schemes tscrapy brings (files and stdout are written directly). */
-export const FEED_STORAGES_BASE: Readonly<Record<string, FeedStorageClass>> = Object.freeze({ s3: S3FeedStorage });
+export const FEED_STORAGES_BASE: Readonly<Record<string, FeedStorageClass>> = Object.freeze({ s3: S3FeedStorage, ftp: FtpFeedStorage });
 
 /**
  * Picks a feed storage by URI scheme: FEED_STORAGES_BASE plus the FEED_STORAGES setting
@@ -35,10 +36,10 @@ export class FeedStorages {
   }
 
   /** The storage for a rendered feed URI, or null when its scheme is not a registered remote one. */
-  forUri(uri: string): FeedStorage | null {
+  forUri(uri: string, options: FeedStorageOptions): FeedStorage | null {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]+):\/\//.exec(uri)?.[1]?.toLowerCase();
     const cls = scheme ? this.#classes.get(scheme) : undefined;
-    return cls ? new cls(uri, this.#settings) : null;
+    return cls ? new cls(uri, this.#settings, options) : null;
   }
 
   /** Where the local copy of the feed for `uri` is written before it is sent. */

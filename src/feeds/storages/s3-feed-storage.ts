@@ -10,7 +10,8 @@ const PARTS_IN_FLIGHT = 2;
 
 /**
  * `s3://bucket/key` feeds (Scrapy's S3FeedStorage): uploaded when the batch closes, as a
- * multipart upload streamed from the local file. FEED_STORAGE_S3_ACL sets the object's ACL.
+ * multipart upload streamed from the local file (S3 cannot append: the object is replaced).
+ * FEED_STORAGE_S3_ACL sets the object's ACL.
  */
 export class S3FeedStorage implements FeedStorage {
   readonly description: string;

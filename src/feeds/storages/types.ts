@@ -11,8 +11,13 @@ export interface FeedStorage {
   store(localPath: string): Promise<void>;
 }
 
+/** The feed's options a storage may use: `overwrite` (false: append, where the storage can). */
+export interface FeedStorageOptions {
+  overwrite: boolean;
+}
+
 /** A feed storage class, as FEED_STORAGES maps a scheme to it. */
 export interface FeedStorageClass {
-  new (uri: string, settings: Settings): FeedStorage;
+  new (uri: string, settings: Settings, options: FeedStorageOptions): FeedStorage;
   readonly name: string;
 }
