@@ -31,7 +31,8 @@ export type { Engine, EngineStatus } from './crawler/engine.js';
 export { Scheduler, type SchedulerOptions } from './crawler/scheduler.js';
 export { MemoryQueue, MemoryDupeFilter, type QueueBackend } from './crawler/queues/index.js';
 export type { ItemPipeline } from './crawler/pipelines/types.js';
-export { FilesPipeline, ImagesPipeline, MediaPipeline, FSFilesStore, FileException, ImageException, MediaStoreError, MediaDependencyError, MAX_IMAGE_PIXELS, type MediaResult, type MediaOutcome, type MediaSettings, type FilesStore, type StoredFileInfo, type ThumbSizes } from './crawler/pipelines/media/index.js';
+export { FeedStorages, FEED_STORAGES_BASE, S3FeedStorage, FtpFeedStorage, StorageError, type FeedStorage, type FeedStorageClass, type FeedStorageOptions } from './feeds/storages/index.js';
+export { FilesPipeline, ImagesPipeline, MediaPipeline, FSFilesStore, FileException, ImageException, MediaStoreError, MediaDependencyError, MAX_IMAGE_PIXELS, S3FilesStore, FTPFilesStore, type MediaResult, type MediaOutcome, type MediaSettings, type FilesStore, type StoredFileInfo, type ThumbSizes } from './crawler/pipelines/media/index.js';
 export type { SpiderMiddleware } from './crawler/spidermw/types.js';
 export {
   DepthMiddleware,
