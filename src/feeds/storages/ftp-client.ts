@@ -71,6 +71,5 @@ export async function withFtp<T>(where: FtpLocation, settings: Settings, fn: (cl
 
 /** An FTP error's message for logs (basic-ftp's messages carry the server's reply, never the password). */
 export function ftpErrorMessage(err: unknown): string {
-  const e = err as { code?: number | string; message?: string };
-  return e?.message ?? String(err);
+  return (err as Error)?.message ?? String(err);
 }
