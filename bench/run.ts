@@ -22,6 +22,7 @@ const BENCHES: Bench[] = [
   { name: 'bundle', file: 'bundle.ts', args: [], what: 'deploy bundle build time (issue 6)' },
   { name: 'server', file: 'server.ts', args: [], what: 'schedule.json latency, schedule → running, listjobs with 10,000 jobs (issue 7)' },
   { name: 'redis', file: 'redis.ts', args: [], what: 'scaling with 1, 2 and 4 workers through Redis (issue 8)' },
+  { name: 'media-images', file: 'media-images.ts', args: ['1000'], what: 'ImagesPipeline peak RSS for 1,000 images of 200 KB (issue 17, target < 250 MB)' },
 ];
 
 const only = process.argv.slice(2);

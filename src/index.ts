@@ -64,6 +64,11 @@ export { CookiesMiddleware, DefaultHeadersMiddleware, DownloadTimeoutMiddleware,
 export { HttpCompressionMiddleware, HttpProxyMiddleware, MetaRefreshMiddleware, RedirectMiddleware, RetryMiddleware, RobotsTxtMiddleware, UserAgentMiddleware } from './crawler/downloader/index.js';
 export { CloseSpiderExtension, CoreStats, LogStats, MemoryUsage } from './crawler/extensions/index.js';
 
+// Files and images, feed storages
+export { FilesPipeline, ImagesPipeline, MediaPipeline, type MediaSettings, type MediaResult, type MediaOutcome, type ThumbSizes } from './crawler/pipelines/media/index.js';
+export type { FilesStore, StoredFileInfo } from './crawler/pipelines/media/index.js';
+export type { FeedStorage, FeedStorageClass, FeedStorageOptions } from './feeds/storages/index.js';
+
 // Errors
 export { TscrapyError, InvalidArgumentError, NotConfigured, IgnoreRequest, DropItem, CloseSpider, HttpError } from './crawler/errors.js';
 export { SerializationError, RetryableError, DownloadTimeoutError, ConnectionError, MaxSizeExceededError } from './crawler/errors.js';
@@ -71,3 +76,5 @@ export { RobotsTxtForbiddenError, MaxRedirectsError, RedirectLoopError, HttpCach
 export { FileNotFoundError, InvalidDataUrlError, DownloaderClosedError, DownloadFailedError, RequestNotSentError } from './crawler/downloader/index.js';
 export { BrowserNotAvailableError, BrowserCrashedError, BrowserNavigationError, BrowserActionError } from './crawler/downloader/handlers/browser/index.js';
 export { FeedConfigError, FeedResumeError } from './feeds/errors.js';
+export { FileException, ImageException, MediaStoreError, MediaDependencyError } from './crawler/pipelines/media/index.js';
+export { StorageError } from './feeds/storages/index.js';

@@ -108,6 +108,37 @@ export class Engine {
     }
   }
 
+  /**
+   * Downloads `request` outside the scheduler, like Scrapy's `engine.download()` (media
+   * pipelines use it): it shares the downloader's slots, delays and middlewares (robots,
+   * retries, redirects), and the response goes to the caller, never to a spider callback. A
+   * follow-up request from a middleware (retry, redirect) is downloaded the same way.
+   */
+  async download(request: Request): Promise<Response> {
+    const { downloader, spider, signals, stats, logger } = this.#p;
+    let current = request;
+    for (;;) {
+      this.#inFlight++;
+      this.#handling++;
+      let result: Response | Request;
+      try {
+        result = await downloader.fetch(current, spider);
+      } finally {
+        this.#inFlight--;
+        this.#handling--;
+        this.kick();
+      }
+      if (result instanceof Request) {
+        current = result;
+        continue;
+      }
+      stats.incValue('response_received_count');
+      if (logger.isEnabledFor(LEVELS.DEBUG)) logger.debug(`Crawled (${result.status}) ${current} (referer: ${current.headers.get('Referer') ?? 'None'})`);
+      if (signals.has('responseReceived')) signals.send('responseReceived', { response: result, request: current, spider });
+      return result;
+    }
+  }
+
   #scheduled(request: Request): void {
     const { signals, spider } = this.#p;
     if (signals.has('requestScheduled')) signals.send('requestScheduled', { request, spider });

@@ -1,3 +1,4 @@
+import { maskUrl } from '../crawler/downloader/mask.js';
 import { InvalidArgumentError, TscrapyError } from '../crawler/errors.js';
 
 /**
@@ -10,7 +11,8 @@ export class FeedConfigError extends InvalidArgumentError {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`Feed "${uri}": ${message}`, options);
+    // A remote feed's URI may hold a password (ftp://user:password@host/…).
+    super(`Feed "${maskUrl(uri)}": ${message}`, options);
   }
 }
 

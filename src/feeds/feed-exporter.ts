@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CrawlerContext } from '../crawler/components.js';
+import { maskUrl } from '../crawler/downloader/mask.js';
 import { NotConfigured } from '../crawler/errors.js';
 import type { Logger } from '../crawler/logger.js';
 import type { SignalManager } from '../crawler/signals.js';
@@ -8,6 +9,7 @@ import type { StatsCollector } from '../crawler/stats.js';
 import { FeedConfigError } from './errors.js';
 import { toPlainItem } from './exporters/values.js';
 import { Feed } from './feed.js';
+import { FeedStorages } from './storages/registry.js';
 import { FEEDS_STATE_VERSION, feedsStatePath, loadFeedsState, saveFeedsState, type FeedsJobState } from './job-state.js';
 import { readFeedsSetting, resolveFeed, type FeedConfig } from './options.js';
 
@@ -24,6 +26,8 @@ export interface FeedExporterOptions {
   stdout?: NodeJS.WritableStream;
   /** Base of relative paths. @default process.cwd() */
   cwd?: string;
+  /** Storages of remote schemes (s3://…) for FEEDS URIs. */
+  storages?: FeedStorages | null;
 }
 
 /**
@@ -62,6 +66,7 @@ export class FeedExporter {
       logger: crawler.logger.child('tscrapy.extensions.feedexport'),
       stats: crawler.stats,
       jobdir: typeof jobdir === 'string' && jobdir !== '' ? jobdir : null,
+      storages: new FeedStorages(crawler.settings, crawler.components),
     });
     exporter.validate();
     exporter.connect(crawler.signals);
@@ -84,6 +89,7 @@ export class FeedExporter {
       logger: this.#logger,
       stats: this.#stats,
       onRotate: () => this.#saveState(),
+      storages: options.storages ?? null,
     };
     this.#feeds = options.feeds.map((config) => new Feed(config, ctx));
   }
@@ -198,7 +204,7 @@ export class FeedExporter {
 
   #exportFailed(feed: Feed, err: unknown): void {
     this.#stats.incValue('feedexport/item_errors_count');
-    this.#logger.error(`Feed ${feed.config.uri}: could not export an item: ${err instanceof Error ? err.message : String(err)}`);
+    this.#logger.error(`Feed ${maskUrl(feed.config.uri)}: could not export an item: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   /** Saves `<JOBDIR>/feeds.json` (serialised: the latest state wins). */

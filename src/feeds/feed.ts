@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { maskUrl } from '../crawler/downloader/mask.js';
 import type { Logger } from '../crawler/logger.js';
 import type { StatsCollector } from '../crawler/stats.js';
 import { FeedConfigError } from './errors.js';
@@ -8,6 +9,9 @@ import type { ItemExporter, PlainItem } from './exporters/types.js';
 import type { FeedSlotState } from './job-state.js';
 import type { FeedConfig } from './options.js';
 import { FileSink, StreamSink, type FeedSink } from './sinks.js';
+import type { FeedStorages } from './storages/registry.js';
+import type { FeedStorage } from './storages/types.js';
+import { StorageError } from './storages/errors.js';
 import { feedBatchTime, feedTime, parseTarget, placeholdersOf, renderUri, type FeedTarget } from './uri.js';
 
 /** What a feed needs from its surroundings. */
@@ -22,6 +26,8 @@ export interface FeedContext {
   stats: StatsCollector;
   /** Called after a batch file is closed and the next one opened, to save the job's state. */
   onRotate?: () => Promise<void>;
+  /** Storages of remote schemes (s3://…): such a feed is spooled to a local file and sent when each batch closes. */
+  storages?: FeedStorages | null;
 }
 
 /**
@@ -44,6 +50,10 @@ export class Feed {
   readonly #timed: boolean;
   /** Added to the time placeholders once their file name was taken by another crawl (`-2`, `-3`…). */
   #timeSuffix = '';
+  /** Where the current batch is sent when it closes (remote feeds), or null. */
+  #storage: FeedStorage | null = null;
+  /** Local copies of batches that could not be sent: kept, named in the log. */
+  #unsent: string[] = [];
 
   constructor(
     readonly config: FeedConfig,
@@ -64,8 +74,11 @@ export class Feed {
   }
 
   /** Where batch `batchId` goes. */
-  target(batchId: number): FeedTarget {
-    return parseTarget(this.config.uri, this.render(batchId), this.ctx.cwd);
+  target(batchId: number): FeedTarget & { storage?: FeedStorage } {
+    const rendered = this.render(batchId);
+    const storage = this.ctx.storages?.forUri(rendered, { overwrite: this.config.overwrite });
+    if (storage) return { kind: 'file', path: this.ctx.storages!.spoolPath(rendered), storage };
+    return parseTarget(this.config.uri, rendered, this.ctx.cwd);
   }
 
   /** Items exported so far over the job. */
@@ -126,6 +139,9 @@ export class Feed {
     if (this.#closed) return;
     this.#closed = true;
     await this.#closeBatch();
+    if (this.#unsent.length) {
+      throw new StorageError(`${this.#unsent.length} batch file(s) could not be sent; kept locally in: ${this.#unsent.join(', ')}`);
+    }
   }
 
   /** The state to save in `<JOBDIR>/feeds.json`. */
@@ -135,7 +151,8 @@ export class Feed {
 
   /** A short description for logs: `json feed (12 items) in /tmp/out.json`. */
   describe(): string {
-    return `${this.config.format.name} feed (${this.#itemCount} items) in: ${this.#path ?? 'stdout:'}`;
+    const where = this.#storage?.description ?? this.#path ?? 'stdout:';
+    return `${this.config.format.name} feed (${this.#itemCount} items) in: ${where}`;
   }
 
   #batchTime(): string {
@@ -162,7 +179,10 @@ export class Feed {
     this.#batchItems = 0;
     this.#hasItems = false;
     const exporter = this.config.format.create(this.config);
-    const target: FeedTarget = knownPath ? { kind: 'file', path: knownPath } : this.target(batchId);
+    const target: FeedTarget & { storage?: FeedStorage } = knownPath ? { kind: 'file', path: knownPath } : this.target(batchId);
+    this.#storage = target.storage ?? null;
+    // A remote feed's spool file is new for each batch: never continue one left by a failed upload.
+    if (this.#storage) truncate = true;
     let hasHeader = false;
     if (target.kind === 'stdout') {
       this.#path = null;
@@ -188,7 +208,7 @@ export class Feed {
         if (size > 0) {
           const info = await this.config.format.reopen(fh, size, path, this.config);
           if (info.repaired) {
-            this.ctx.logger.warn(`Feed ${this.config.uri}: ${path}: ${info.repaired}`);
+            this.ctx.logger.warn(`Feed ${maskUrl(this.config.uri)}: ${path}: ${info.repaired}`);
             this.ctx.stats.incValue('feedexport/repaired_count');
           }
           if (info.truncateAt < size) await fh.truncate(info.truncateAt);
@@ -221,7 +241,7 @@ export class Feed {
       await mkdir(dirname(path), { recursive: true });
       try {
         const fh = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND, 0o666);
-        if (path !== first) this.ctx.logger.info(`Feed ${this.config.uri}: ${first} exists already (another crawl started at the same time); writing ${path} instead`);
+        if (path !== first) this.ctx.logger.info(`Feed ${maskUrl(this.config.uri)}: ${first} exists already (another crawl started at the same time); writing ${path} instead`);
         return { fh, path };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) {
@@ -232,6 +252,19 @@ export class Feed {
       const next = this.target(batchId);
       if (next.kind !== 'file') throw new FeedConfigError(this.config.uri, 'renders to standard output');
       path = next.path;
+    }
+  }
+
+  /** Sends a closed batch; on failure keeps the local file and names it in the log (the crawl goes on). */
+  async #send(storage: FeedStorage, path: string): Promise<void> {
+    try {
+      await storage.store(path);
+      await unlink(path).catch(() => {});
+      this.ctx.logger.info(`Feed ${storage.description}: uploaded`);
+    } catch (err) {
+      this.#unsent.push(path);
+      this.ctx.stats.incValue('feedexport/upload_failed_count');
+      this.ctx.logger.error(`Feed ${storage.description}: ${(err as Error)?.message ?? err}; the batch is kept in ${path}`);
     }
   }
 
@@ -246,9 +279,10 @@ export class Feed {
     } finally {
       await sink.close();
     }
+    if (this.#storage && this.#path) await this.#send(this.#storage, this.#path);
     const replaced = (exporter as { replacedCount?: number }).replacedCount;
     if (replaced) {
-      this.ctx.logger.warn(`Feed ${this.config.uri}: ${replaced} characters could not be written in ${this.config.encodingLabel} and were replaced by "?"`);
+      this.ctx.logger.warn(`Feed ${maskUrl(this.config.uri)}: ${replaced} characters could not be written in ${this.config.encodingLabel} and were replaced by "?"`);
     }
   }
 }

@@ -105,7 +105,7 @@ export function parseTarget(uri: string, rendered: string, cwd = process.cwd()):
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rendered);
   // One letter is a Windows drive (C:\...), not a scheme.
   if (scheme && scheme[1]!.length > 1) {
-    throw new FeedConfigError(uri, `unsupported storage "${scheme[1]}:"; use a file path, a file:// URI, or "-" / "stdout:" for standard output`);
+    throw new FeedConfigError(uri, `unsupported storage "${scheme[1]}:"; use a file path, a file:// URI, "-" / "stdout:" for standard output, or a scheme of FEED_STORAGES (s3://bucket/key)`);
   }
   if (rendered === '') throw new FeedConfigError(uri, 'the URI is empty');
   return { kind: 'file', path: isAbsolute(rendered) ? rendered : resolve(cwd, rendered) };

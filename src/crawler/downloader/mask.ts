@@ -16,14 +16,23 @@ const SECRET_NAME = /pass|secret|token|api_?key|credential/i;
 /**
  * A settings or arguments record fit to show (start-up log, job listings, job pages): values of
  * secret-looking names become `***`, and URLs with a password (SCHEDULER_URL=redis://:pw@host,
- * proxies) show it masked. The record itself is not changed.
+ * proxies, FEEDS keys such as `ftp://user:pw@host/…`) show it masked, at any depth. The record
+ * itself is not changed.
  */
 export function maskSecrets<T>(record: Record<string, T>): Record<string, T | string> {
   const out: Record<string, T | string> = {};
-  for (const [k, v] of Object.entries(record)) {
-    out[k] = SECRET_NAME.test(k) ? '***' : typeof v === 'string' && /:\/\/[^/@]*:[^/@]*@/.test(v) ? maskUrl(v) : v;
-  }
+  for (const [k, v] of Object.entries(record)) out[maskUrls(k) as string] = SECRET_NAME.test(k) ? '***' : (maskUrls(v) as T);
   return out;
+}
+
+/** `v` with the password of every URL in it masked, in strings, arrays and plain objects' keys and values. */
+function maskUrls(v: unknown): unknown {
+  if (typeof v === 'string') return /:\/\/[^/@]*:[^/@]*@/.test(v) ? maskUrl(v) : v;
+  if (Array.isArray(v)) return v.map(maskUrls);
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return Object.fromEntries(Object.entries(v).map(([key, value]) => [maskUrls(key) as string, maskUrls(value)]));
+  }
+  return v;
 }
 
 /** `Authorization: Basic dXNlcjpwdw==` → `Basic ****`: credential headers shown, never their secret. */
