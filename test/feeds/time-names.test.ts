@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { startContenders, type Contenders } from '../support/contenders.js';
 import { tempDir } from './helpers.js';
 
 const WRITER = fileURLToPath(new URL('./feed-writer.ts', import.meta.url));
@@ -18,36 +18,12 @@ interface Done {
 
 describe('feeds named %(time)s / %(batch_time)s written by processes started in the same second', { timeout: 120_000 }, () => {
   const tmp = tempDir();
-  const children: ChildProcess[] = [];
-  const done = new Map<number, Done[]>();
-  const waiters = new Map<number, () => void>();
-
+  let writers: Contenders<Done>;
   before(async () => {
-    for (let i = 0; i < WRITERS; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', WRITER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-      children.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.once('message', () => resolve());
-        child.once('exit', (code) => reject(new Error(`writer exited with ${code} before it was ready`)));
-      });
-      child.on('message', (m: Done) => {
-        const list = done.get(m.trial) ?? [];
-        list.push(m);
-        done.set(m.trial, list);
-        if (list.length === WRITERS) waiters.get(m.trial)?.();
-      });
-    }
+    writers = await startContenders<Done>(WRITER, WRITERS);
   });
   after(async () => {
-    await Promise.all(
-      children.map((c) => {
-        if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
-        const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-        c.send('exit');
-        const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
-        return exited.finally(() => clearTimeout(kill));
-      }),
-    );
+    await writers.close();
     tmp.cleanup();
   });
 
@@ -62,12 +38,9 @@ describe('feeds named %(time)s / %(batch_time)s written by processes started in 
     for (let t = 0; t < TRIALS; t++) {
       const dir = join(tmp.dir, `trial-${t}`);
       mkdirSync(dir);
-      const finished = new Promise<void>((resolve) => waiters.set(t, resolve));
       // 300 ms into the next second: every writer renders the same %(time)s.
       const at = (Math.floor(Date.now() / 1000) + 1) * 1000 + 300;
-      children.forEach((c, writer) => c.send({ trial: t, dir, writer, at }));
-      await finished;
-      for (const d of done.get(t)!) assert.ok(d.ok, d.error);
+      for (const d of await writers.trial(t, (writer) => ({ trial: t, dir, writer, at }))) assert.ok(d.ok, d.error);
 
       const files = readdirSync(dir).filter((f) => f !== 'batches');
       const batches = readdirSync(join(dir, 'batches')).map((f) => join('batches', f));

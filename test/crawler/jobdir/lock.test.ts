@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { startContenders, type Contenders } from '../../support/contenders.js';
 import { tempDir } from './helpers.js';
 
 const CONTENDER = fileURLToPath(new URL('./lock-contender.ts', import.meta.url));
@@ -19,46 +20,19 @@ interface Outcome {
 
 describe('JOBDIR lock: processes started together', { timeout: 120_000 }, () => {
   const tmp = tempDir();
-  const children: ChildProcess[] = [];
-  const outcomes = new Map<number, Outcome[]>();
-  const waiters = new Map<number, () => void>();
-
+  let contenders: Contenders<Outcome>;
   before(async () => {
-    for (let i = 0; i < PROCESSES; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', CONTENDER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-      children.push(child);
-      await new Promise<void>((resolve, reject) => {
-        child.once('message', () => resolve());
-        child.once('exit', (code) => reject(new Error(`contender exited with ${code} before it was ready`)));
-      });
-      child.on('message', (m: Outcome) => {
-        const list = outcomes.get(m.trial) ?? [];
-        list.push(m);
-        outcomes.set(m.trial, list);
-        if (list.length === PROCESSES) waiters.get(m.trial)?.();
-      });
-    }
+    contenders = await startContenders<Outcome>(CONTENDER, PROCESSES);
   });
   after(async () => {
-    await Promise.all(
-      children.map((c) => {
-        if (c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
-        const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-        c.send('exit');
-        const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
-        return exited.finally(() => clearTimeout(kill));
-      }),
-    );
+    await contenders.close();
     tmp.cleanup();
   });
 
   /** Every contender tries to take `path` at the same instant; returns their outcomes. */
-  async function contend(trial: number, path: string): Promise<Outcome[]> {
-    const done = new Promise<void>((resolve) => waiters.set(trial, resolve));
+  function contend(trial: number, path: string): Promise<Outcome[]> {
     const at = performance.timeOrigin + performance.now() + 30;
-    for (const c of children) c.send({ trial, path, at });
-    await done;
-    return outcomes.get(trial)!;
+    return contenders.trial(trial, () => ({ trial, path, at }));
   }
 
   it(`${PROCESSES} processes, ${TRIALS} times: exactly one holds a fresh lock`, async () => {
