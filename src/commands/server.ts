@@ -41,7 +41,7 @@ Exit codes: 0 stopped cleanly, 1 failed, 2 bad configuration or flags.`;
     'cancel-timeout': intFlag('ms between cancel signals: the given one, then SIGTERM, then SIGKILL (default 10000).'),
     'eggs-dir': dirFlag('Where deployed versions are stored (default eggs).'),
     'logs-dir': dirFlag('Job logs, logs-dir/PROJECT/SPIDER/JOB.log (default logs; empty disables).'),
-    'items-dir': dirFlag('Job items, items-dir/PROJECT/SPIDER/JOB.jl (default items; empty disables).'),
+    'items-dir': dirFlag('Job items, items-dir/PROJECT/SPIDER/JOB.jl (default items; empty disables); may be an s3:// or ftp:// feed URI.'),
     'jobs-dir': dirFlag('When set, each job gets a JOBDIR here and resumes after a restart.'),
     'dbs-dir': dirFlag('The jobs database (default dbs).'),
   };

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigSyntaxError } from '../config/errors.js';
 import { parseConfigParser } from './config-file.js';
 import { ServerConfigError } from './errors.js';
+import { isRemoteItemsDir, normalizeItemsDir } from './items-dir.js';
 
 /** The server's settings: Scrapyd's `[scrapyd]` keys plus a few of tscrapy's own (marked). */
 export interface ServerConfig {
@@ -19,7 +20,10 @@ export interface ServerConfig {
   eggs_dir: string;
   /** Job logs: logs_dir/PROJECT/SPIDER/JOBID.log; empty disables. @default 'logs' */
   logs_dir: string;
-  /** Job items: items_dir/PROJECT/SPIDER/JOBID.jl; empty disables. @default 'items' */
+  /**
+   * Job items: items_dir/PROJECT/SPIDER/JOBID.jl; empty disables. May be a feed URI
+   * (s3://bucket/prefix, ftp://host/path) as in Scrapyd: items then go there. @default 'items'
+   */
   items_dir: string;
   /** When set, each job gets JOBDIR=jobs_dir/PROJECT/SPIDER/JOBID (pause/resume). @default '' */
   jobs_dir: string;
@@ -51,7 +55,7 @@ export interface ServerConfig {
 
 export type ServerConfigKey = keyof ServerConfig;
 
-type Kind = 'string' | 'int' | 'port' | 'bool' | 'dir' | 'optdir';
+type Kind = 'string' | 'int' | 'port' | 'bool' | 'dir' | 'optdir' | 'itemsdir';
 
 const KINDS: Record<ServerConfigKey, Kind> = {
   bind_address: 'string',
@@ -60,7 +64,7 @@ const KINDS: Record<ServerConfigKey, Kind> = {
   max_proc_per_cpu: 'int',
   eggs_dir: 'dir',
   logs_dir: 'optdir',
-  items_dir: 'optdir',
+  items_dir: 'itemsdir',
   jobs_dir: 'optdir',
   dbs_dir: 'dir',
   jobs_to_keep: 'int',
@@ -202,6 +206,8 @@ export function parseConfigValue(key: ServerConfigKey, raw: string | number | bo
       return text;
     case 'optdir':
       return text;
+    case 'itemsdir':
+      return normalizeItemsDir(text, where);
   }
 }
 
@@ -250,6 +256,7 @@ export function loadServerConfig(opts: LoadConfigOptions = {}): LoadedConfig {
   }
   const out = config as unknown as ServerConfig;
   for (const key of ['eggs_dir', 'logs_dir', 'items_dir', 'jobs_dir', 'dbs_dir'] as const) {
+    if (key === 'items_dir' && isRemoteItemsDir(out)) continue;
     if (out[key] !== '' && !isAbsolute(out[key])) out[key] = resolve(cwd, out[key]);
   }
   return { config: out, files, warnings };

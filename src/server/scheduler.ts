@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ServerConfig } from './config.js';
 import { ApiError } from './errors.js';
+import { isRemoteItemsDir, localItemsDir, remoteItemsUri } from './items-dir.js';
 import type { JobRecord, JobState } from './job.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isSameProcess, processStartTime } from './launcher/process-identity.js';
@@ -42,11 +43,12 @@ interface Running {
   shuttingDown?: boolean;
 }
 
-/** Paths of a job's files, or null where the folder is disabled. */
+/** Paths of a job's local files, or null where the folder is disabled (or items_dir is remote). */
 export function jobPaths(config: ServerConfig, job: Pick<JobRecord, 'project' | 'spider' | 'id'>): { log: string | null; items: string | null } {
+  const itemsDir = localItemsDir(config);
   return {
     log: config.logs_dir ? join(config.logs_dir, job.project, job.spider, `${job.id}.log`) : null,
-    items: config.items_dir ? join(config.items_dir, job.project, job.spider, `${job.id}.jl`) : null,
+    items: itemsDir ? join(itemsDir, job.project, job.spider, `${job.id}.jl`) : null,
   };
 }
 
@@ -237,6 +239,9 @@ export class JobScheduler {
     if (paths.items) {
       mkdirSync(dirname(paths.items), { recursive: true });
       settings.FEEDS = { ...this.#userFeeds(job), [paths.items]: { format: 'jsonlines' } };
+    } else if (isRemoteItemsDir(this.#config)) {
+      // sent by the job's feed storage; the server keeps no copy to serve, count or prune
+      settings.FEEDS = { ...this.#userFeeds(job), [remoteItemsUri(this.#config, job)]: { format: 'jsonlines' } };
     }
     if (job.jobdir) {
       mkdirSync(dirname(job.jobdir), { recursive: true });

@@ -5,6 +5,7 @@ import { isLoopback, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { ServerConfigError } from './errors.js';
 import { createRequestHandler } from './http/router.js';
+import { isRemoteItemsDir, localItemsDir, maskItemsDir, normalizeItemsDir } from './items-dir.js';
 import { ChildProcessRunner } from './launcher/spawn.js';
 import type { JobRunner } from './launcher/types.js';
 import { JobScheduler } from './scheduler.js';
@@ -50,7 +51,8 @@ export interface TscrapyServer {
  * unless `insecure`, because whoever can deploy can run code on this host.
  */
 export async function startServer(opts: ServerOptions): Promise<TscrapyServer> {
-  const { config } = opts;
+  // A config built in code has not been through loadServerConfig's checks of items_dir.
+  const config: ServerConfig = { ...opts.config, items_dir: normalizeItemsDir(opts.config.items_dir, 'the server config') };
   const log = opts.log ?? (() => {});
   const authOn = config.username !== '' || config.password !== '';
   if (!isLoopback(config.bind_address) && !authOn && !opts.insecure) {
@@ -79,7 +81,8 @@ export async function startServer(opts: ServerOptions): Promise<TscrapyServer> {
   // stores are open (a connection waits in the kernel's backlog meanwhile).
   let scheduler: JobScheduler;
   try {
-    for (const dir of [config.logs_dir, config.items_dir, config.jobs_dir]) if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const dir of [config.logs_dir, localItemsDir(config), config.jobs_dir]) if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (isRemoteItemsDir(config)) log(`Job items go to PROJECT/SPIDER/JOB.jl under ${maskItemsDir(config.items_dir)}`);
     const versions = new VersionStore(config.eggs_dir, { ...DEFAULT_EXTRACT_LIMITS, ...opts.extractLimits }, log);
     const db = new JobsDb(config.dbs_dir, log);
     const runner = opts.runner ?? new ChildProcessRunner({ ...(opts.runnerScript ? { script: opts.runnerScript } : {}), ...(opts.runnerExecArgv ? { execArgv: opts.runnerExecArgv } : {}) });

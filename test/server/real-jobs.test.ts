@@ -1,49 +1,12 @@
 // Jobs run by the real job child (src/server/launcher/child.ts) on a real bundle that imports
 // tscrapy, crawling a local site.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { packArchive } from '../../src/project/archive.js';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isSameProcess } from '../../src/server/launcher/process-identity.js';
 import { client, processServer, startTestServer, tempDir, testConfig, waitFor } from './helpers.js';
-
-const SPIDER = `import { Request, Spider } from 'tscrapy';
-export class Alpha extends Spider {
-  name = 'alpha';
-  async *start() {
-    yield new Request(this.start_url);
-  }
-  *parse(response) {
-    yield { url: response.url, title: response.css('title::text').get() };
-    const next = response.css('a::attr(href)').get();
-    if (next) yield response.follow(next);
-  }
-}
-export const spiders = [Alpha];
-export const settings = { LOG_LEVEL: 'INFO' };
-export const components = {};
-`;
-
-async function realBundle(project: string, version: string): Promise<Buffer> {
-  const map = Buffer.from(JSON.stringify({ version: 3, sources: [], names: [], mappings: '' }));
-  return (await packArchive({ project, version, spiders: ['alpha'], settingsModule: 'settings', code: Buffer.from(SPIDER), map })).archive;
-}
-
-/** A site whose pages link on to the next (`/p1` → `/p2` … up to `pages`), each answered after `delayMs`. */
-async function site(pages = 1, delayMs = 0): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const n = Number(/\/p(\d+)$/.exec(req.url ?? '')?.[1] ?? 0);
-    setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end(`<html><title>page ${req.url}</title>${n > 0 && n < pages ? `<a href="/p${n + 1}">next</a>` : ''}</html>`);
-    }, delayMs);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
-}
+import { realBundle, site } from './real-bundle.js';
 
 describe('real job processes', { timeout: 240_000 }, () => {
   it('8 jobs of a just-deployed version scheduled together all start and finish', async () => {

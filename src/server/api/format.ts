@@ -1,5 +1,6 @@
 import { maskSecrets } from '../../crawler/downloader/mask.js';
 import type { ServerConfig } from '../config.js';
+import { localItemsDir } from '../items-dir.js';
 import type { JobRecord } from '../job.js';
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -22,12 +23,12 @@ export function scrapydStartTime(job: JobRecord): number | null {
   return job.start_time ?? (job.state === 'finished' ? job.end_time : null);
 }
 
-/** `/logs/P/S/ID.log` and `/items/P/S/ID.jl`, or null when the folder is disabled or the file was pruned. */
+/** `/logs/P/S/ID.log` and `/items/P/S/ID.jl`, or null when the folder is disabled, remote (as in Scrapyd) or the file was pruned. */
 export function jobUrls(config: ServerConfig, job: JobRecord): { log_url: string | null; items_url: string | null } {
   const base = `${encodeURIComponent(job.project)}/${encodeURIComponent(job.spider)}/${encodeURIComponent(job.id)}`;
   return {
     log_url: config.logs_dir && job.has_log ? `/logs/${base}.log` : null,
-    items_url: config.items_dir && job.has_items ? `/items/${base}.jl` : null,
+    items_url: localItemsDir(config) && job.has_items ? `/items/${base}.jl` : null,
   };
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerContext } from '../context.js';
+import { localItemsDir } from '../items-dir.js';
 import { isSafeName } from '../names.js';
 
 const POLL_MS = 200;
@@ -40,7 +41,7 @@ async function serveOtherFile(req: IncomingMessage, res: ServerResponse, root: s
  *   `id` = the byte offset after it (so `Last-Event-ID` resumes), then `event: end`.
  */
 export async function serveJobFile(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, kind: 'logs' | 'items', segs: string[], url: URL): Promise<void> {
-  const root = kind === 'logs' ? ctx.config.logs_dir : ctx.config.items_dir;
+  const root = kind === 'logs' ? ctx.config.logs_dir : localItemsDir(ctx.config);
   const ext = kind === 'logs' ? '.log' : '.jl';
   if (!root) return notFound(res, 'file');
   let names: string[];

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { jobUrls, scrapydStartTime } from '../api/format.js';
 import type { ServerContext } from '../context.js';
+import { localItemsDir } from '../items-dir.js';
 import type { JobRecord } from '../job.js';
 import { jobPaths } from '../scheduler.js';
 import { esc } from './html.js';
@@ -18,7 +19,7 @@ import { pyDateTime, pyTimedelta } from './python-format.js';
 
 /** Scrapyd's columns; Items only when items are stored (Scrapyd hides it otherwise). */
 function scrapydHeaders(ctx: ServerContext): string[] {
-  return ['Project', 'Spider', 'Job', 'PID', 'Start', 'Runtime', 'Finish', 'Log', ...(ctx.config.items_dir ? ['Items'] : []), 'Cancel'];
+  return ['Project', 'Spider', 'Job', 'PID', 'Start', 'Runtime', 'Finish', 'Log', ...(localItemsDir(ctx.config) ? ['Items'] : []), 'Cancel'];
 }
 
 const EXTRA_HEADERS = ['Version', 'Priority', 'Scraped', 'Pages', 'Errors', 'Reason', 'Details'];
@@ -55,7 +56,7 @@ function row(ctx: ServerContext, j: JobRecord): string {
     start === null ? null : pyTimedelta((finished ? j.end_time! : Date.now()) - start),
     finished ? pyDateTime(j.end_time!) : null,
     urls.log_url ? `<a href="${esc(urls.log_url)}">Log</a>` : null,
-    ...(ctx.config.items_dir ? [urls.items_url ? `<a href="${esc(urls.items_url)}">Items</a>` : null] : []),
+    ...(localItemsDir(ctx.config) ? [urls.items_url ? `<a href="${esc(urls.items_url)}">Items</a>` : null] : []),
     finished ? null : cancelButton(j),
   ];
   const tds = scrapyd.map((v) => `    <td>${v ?? ''}</td>`);

@@ -2,6 +2,7 @@ import { lstat, readdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { ServerContext } from '../context.js';
+import { localItemsDir } from '../items-dir.js';
 import { isSafeName } from '../names.js';
 import { esc } from './html.js';
 import { formatFileSize, pyDateMinutes } from './python-format.js';
@@ -126,7 +127,7 @@ export async function listingPage(dir: string | null, urlPath: string): Promise<
  * this is not a listing this server has (the caller answers 404).
  */
 export async function serveListing(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, kind: 'logs' | 'items', segs: string[]): Promise<boolean> {
-  const root = kind === 'logs' ? ctx.config.logs_dir : ctx.config.items_dir;
+  const root = kind === 'logs' ? ctx.config.logs_dir : localItemsDir(ctx.config);
   if (!root || segs.length > 2) return false;
   let names: string[];
   try {

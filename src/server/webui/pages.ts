@@ -1,6 +1,7 @@
 import { maskSecrets } from '../../crawler/downloader/mask.js';
 import { jobUrls, scrapydTime } from '../api/format.js';
 import type { ServerContext } from '../context.js';
+import { isRemoteItemsDir, maskItemsDir, remoteItemsUri } from '../items-dir.js';
 import type { JobRecord } from '../job.js';
 import { duration, esc, layout } from './html.js';
 import { jobsTable } from './jobs-table.js';
@@ -43,6 +44,8 @@ export function jobsPage(ctx: ServerContext): string {
 /** `/jobs/ID`: one job, its log's tail (followed live with JS) and its items link. */
 export function jobPage(ctx: ServerContext, job: JobRecord, logTail: { text: string; offset: number } | null): string {
   const urls = jobUrls(ctx.config, job);
+  // a remote items_dir: no link (the server has no copy), but where the job's items went
+  const remoteItems = isRemoteItemsDir(ctx.config) && job.start_time !== null ? maskItemsDir(remoteItemsUri(ctx.config, job)) : null;
   const dur = job.start_time === null ? null : (job.end_time ?? Date.now()) - job.start_time;
   const fields: Array<[string, unknown]> = [
     ['State', job.state], ['Project', job.project], ['Spider', job.spider], ['Version', job.resolved_version ?? job.version ?? 'latest'],
@@ -55,7 +58,7 @@ export function jobPage(ctx: ServerContext, job: JobRecord, logTail: { text: str
 es.onmessage=e=>{pre.textContent+=e.data+'\\n';pre.scrollTop=pre.scrollHeight};es.addEventListener('end',()=>{es.close();document.getElementById('follow').textContent='(finished)'});`
     : '';
   const body = `<table id="job">${fields.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v ?? '')}</td></tr>`).join('')}</table>
-<p>${urls.items_url ? `<a id="items-link" href="${esc(urls.items_url)}">Items (JSON lines)</a>` : '<span class="muted">no items file</span>'}
+<p>${urls.items_url ? `<a id="items-link" href="${esc(urls.items_url)}">Items (JSON lines)</a>` : remoteItems ? `<span id="items-uri">Items sent to <code>${esc(remoteItems)}</code></span>` : '<span class="muted">no items file</span>'}
 ${urls.log_url ? ` · <a id="log-link" href="${esc(urls.log_url)}">Full log</a> · <a href="${esc(urls.log_url)}?follow=1">Follow log (raw)</a>` : ''}</p>
 ${job.stats ? `<h2>Stats</h2><pre id="stats">${esc(JSON.stringify(job.stats, null, 2))}</pre>` : ''}
 <h2>Log <span id="follow" class="muted">${follow ? '(following)' : ''}</span></h2>
