@@ -50,7 +50,7 @@ describe('README: a project', { timeout: 400_000 }, () => {
   it('every spider of the README type-checks in the project (npm run typecheck: strict, as generated)', async () => {
     // Issue 16: the generated tsconfig had noImplicitOverride, and the README's spiders failed `npm test`.
     const spiders = readmeMarkers().filter((m) => readmeBlock(m).lang === 'ts' && /extends \w*Spider\b/.test(readmeBlock(m).code));
-    assert.deepEqual(spiders, ['first-spider', 'crawl-spider']);
+    assert.deepEqual(spiders, ['first-spider', 'browser-spider', 'crawl-spider']);
     const files = spiders.map((m) => join(shop, 'src', 'spiders', `readme_${m.replace(/-/g, '_')}.ts`));
     spiders.forEach((m, i) => writeFileSync(files[i]!, readmeBlock(m).code));
     try {

@@ -10,6 +10,8 @@ import type { Settings } from './settings.js';
  * list against the sources, so it cannot drift from the code that reads the settings.
  */
 export const WHOLE_NUMBER_SETTINGS: ReadonlySet<string> = new Set([
+  'BROWSER_CONTEXT_MAX_PAGES',
+  'BROWSER_MAX_PAGES',
   'CLOSESPIDER_ERRORCOUNT',
   'CLOSESPIDER_ITEMCOUNT',
   'CLOSESPIDER_PAGECOUNT',
@@ -25,6 +27,8 @@ export const WHOLE_NUMBER_SETTINGS: ReadonlySet<string> = new Set([
   'DOWNLOAD_WARNSIZE',
   'EXIT_ERROR_THRESHOLD',
   'HEAP_GROWING_PERCENT',
+  'IMAGES_MIN_HEIGHT',
+  'IMAGES_MIN_WIDTH',
   'REDIRECT_MAX_TIMES',
   'REDIRECT_PRIORITY_ADJUST',
   'REDIS_MAX_RETRIES',
