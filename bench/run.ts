@@ -18,6 +18,7 @@ const BENCHES: Bench[] = [
   { name: 'parse', file: 'parse.ts', args: [], what: 'parse5 + css-select extraction vs htmlparser2' },
   { name: 'xpath', file: 'xpath.ts', args: [], what: 'XPath vs CSS extraction on the catalogue site (issue 15)' },
   { name: 'cli-help', file: 'cli-help.ts', args: [], what: '`tscrapy --help` start-up time (issue 3)' },
+  { name: 'startup', file: 'startup.ts', args: [], what: '`tscrapy runspider` of a cached spider to its first request (issue 20)' },
   { name: 'jobdir', file: 'jobdir.ts', args: [], what: 'disk frontier of 1,000,000 requests; crawl with and without JOBDIR (issue 4)' },
   { name: 'bundle', file: 'bundle.ts', args: [], what: 'deploy bundle build time (issue 6)' },
   { name: 'server', file: 'server.ts', args: [], what: 'schedule.json latency, schedule → running, listjobs with 10,000 jobs (issue 7)' },

@@ -55,7 +55,7 @@ async function readOr(file: string): Promise<string> {
 }
 
 /** sha256 of each input file, or null when one is gone. */
-async function hashInputs(baseDir: string, inputs: string[]): Promise<Record<string, string> | null> {
+export async function hashInputs(baseDir: string, inputs: string[]): Promise<Record<string, string> | null> {
   const out: Record<string, string> = {};
   for (const rel of inputs) {
     try {
