@@ -5,19 +5,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { rmSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { seeded } from '../support/seeded.js';
 import { client, makeBundle, processServer, tempDir, testConfig } from './helpers.js';
-
-/** A small seeded PRNG (mulberry32): the corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Sends raw bytes on a fresh connection; resolves with the reply's status code. */
 function rawStatus(port: number, bytes: Buffer): Promise<number> {
@@ -50,7 +39,7 @@ const AUTH = `Authorization: Basic ${Buffer.from('fuzz:s3cret').toString('base64
 
 /** Builds the corpus: every request is malformed or invalid by construction. */
 function corpus(port: number, size: number): Array<{ kind: string; bytes: Buffer }> {
-  const rnd = prng(13);
+  const rnd = seeded(13);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const host = `Host: 127.0.0.1:${port}`;
   const junk = (n: number) => Array.from({ length: n }, () => pick(['a', '%', 'z', '/', '.', '%zz', '%ff', '%C0%AF', '@', ':', '[', ']', '%E0%A4'])).join('');

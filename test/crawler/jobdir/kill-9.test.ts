@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { feedUrls, productIds, runJob, seeded, startCountingSite, tempDir, type CountingSite } from './helpers.js';
+import { seeded } from '../../support/seeded.js';
+import { feedUrls, productIds, runJob, startCountingSite, tempDir, type CountingSite } from './helpers.js';
 
 describe('JOBDIR survives kill -9 at random moments (child processes)', { timeout: 150_000 }, () => {
   let site: CountingSite;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCatalogueSite, type CatalogueSite } from '../../../src/demo/catalogue-site.js';
 import { startRedisServer, type RedisServer } from '../../support/redis-server.js';
-import { seeded } from '../jobdir/helpers.js';
+import { seeded } from '../../support/seeded.js';
 import { countingProxy, killWorkers, startWorker, type Worker } from './helpers.js';
 
 let redis: RedisServer;
