@@ -1,5 +1,6 @@
 // Shared test helpers: real deploy bundles (tar.gz built here, valid or hostile), a real
 // server on 127.0.0.1:0 in a fresh temp folder, and a small API client.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -190,6 +191,17 @@ export async function startTestServer(over: Partial<ServerConfig> = {}, opts: Pa
       if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `fn` against a test server with project `demo` version `1` deployed (spiders as given), then closes it. */
+export async function withDeployedServer(over: Partial<ServerConfig>, fn: (t: TestServer) => Promise<void>, spiders = ['alpha']): Promise<void> {
+  const t = await startTestServer(over);
+  try {
+    assert.equal((await t.upload('demo', '1', await makeBundle({ spiders }))).body.status, 'ok');
+    await fn(t);
+  } finally {
+    await t.close();
+  }
 }
 
 /** A server in its own process (a test can kill -9 it, or see it die). */

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { makeBundle, startTestServer, type TestServer } from './helpers.js';
+import { makeBundle, startTestServer, withDeployedServer, type TestServer } from './helpers.js';
 
-async function withServer(over: Parameters<typeof startTestServer>[0], fn: (t: TestServer) => Promise<void>) {
-  const t = await startTestServer(over);
-  try {
-    assert.equal((await t.upload('demo', '1', await makeBundle({ spiders: ['alpha', 'beta'] }))).body.status, 'ok');
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
+const withServer = (over: Parameters<typeof withDeployedServer>[0], fn: Parameters<typeof withDeployedServer>[1]) => withDeployedServer(over, fn, ['alpha', 'beta']);
 
 const state = async (t: TestServer, id: string) => (await t.get('/status.json', { job: id })).body.currstate as string | null;
 const job = async (t: TestServer, id: string) => (await t.get('/job.json', { job: id })).body.job;

@@ -2,18 +2,9 @@
 // (scrapyd/website.py, class Jobs), parsed with ScrapydWeb's own regex (scrapyd-clients.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeBundle, startTestServer, type TestServer } from './helpers.js';
+import { withDeployedServer, type TestServer } from './helpers.js';
 import { STRPTIME_SECONDS, scrapydWebJobs } from './scrapyd-clients.js';
 
-async function withServer(over: Parameters<typeof startTestServer>[0], fn: (t: TestServer) => Promise<void>) {
-  const t = await startTestServer(over);
-  try {
-    assert.equal((await t.upload('demo', '1', await makeBundle({ spiders: ['alpha'] }))).body.status, 'ok');
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
 
 const page = async (t: TestServer) => {
   const res = await fetch(new URL('/jobs', t.url));
@@ -23,7 +14,7 @@ const page = async (t: TestServer) => {
 
 describe('/jobs in Scrapyd 1.6 shape (ScrapydWeb Jobs page)', { timeout: 60_000 }, () => {
   it('ScrapydWeb finds pending, running and finished jobs with their PID, times and Log/Items links', async () => {
-    await withServer({ max_proc: 1 }, async (t) => {
+    await withDeployedServer({ max_proc: 1 }, async (t) => {
       await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'done', items: '2' });
       await t.waitFor(async () => (await t.get('/status.json', { job: 'done' })).body.currstate === 'finished', 'done to finish');
       await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'busy', mode: 'hang', interval: '600000' });
@@ -63,7 +54,7 @@ describe('/jobs in Scrapyd 1.6 shape (ScrapydWeb Jobs page)', { timeout: 60_000 
   });
 
   it('without items_dir there is no Items column, and the Cancel cell is not read as one', async () => {
-    await withServer({ max_proc: 1, items_dir: '' }, async (t) => {
+    await withDeployedServer({ max_proc: 1, items_dir: '' }, async (t) => {
       await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'busy', mode: 'hang' });
       await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: 'queued' });
       const html = await page(t);

@@ -6,18 +6,9 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { makeBundle, startTestServer, type TestServer } from './helpers.js';
+import { withDeployedServer, type TestServer } from './helpers.js';
 import { scrapydWebListing } from './scrapyd-clients.js';
 
-async function withServer(over: Parameters<typeof startTestServer>[0], fn: (t: TestServer) => Promise<void>) {
-  const t = await startTestServer(over);
-  try {
-    assert.equal((await t.upload('demo', '1', await makeBundle({ spiders: ['alpha'] }))).body.status, 'ok');
-    await fn(t);
-  } finally {
-    await t.close();
-  }
-}
 
 const get = async (t: TestServer, path: string) => {
   const res = await fetch(new URL(path, t.url), { redirect: 'manual' });
@@ -38,7 +29,7 @@ function rawStatus(t: TestServer, path: string): Promise<number> {
 
 describe('directory listings in Scrapyd shape (ScrapydWeb Logs and Items pages)', { timeout: 60_000 }, () => {
   it('lists projects, spiders and job files; ScrapydWeb follows each link', async () => {
-    await withServer({}, async (t) => {
+    await withDeployedServer({}, async (t) => {
       for (const id of ['j1', 'j2']) {
         await t.post('/schedule.json', { project: 'demo', spider: 'alpha', jobid: id, items: '2' });
         await t.waitFor(async () => (await t.get('/status.json', { job: id })).body.currstate === 'finished', `${id} to finish`);
@@ -70,7 +61,7 @@ describe('directory listings in Scrapyd shape (ScrapydWeb Logs and Items pages)'
   });
 
   it('serves what LogParser writes next to the logs (stats.json, JOB.json), and redirects /logs to /logs/', async () => {
-    await withServer({}, async (t) => {
+    await withDeployedServer({}, async (t) => {
       const logs = t.config.logs_dir;
       mkdirSync(join(logs, 'demo', 'alpha'), { recursive: true });
       writeFileSync(join(logs, 'stats.json'), '{"datas": {}}');
@@ -86,7 +77,7 @@ describe('directory listings in Scrapyd shape (ScrapydWeb Logs and Items pages)'
   });
 
   it('an empty logs folder lists nothing; unknown paths, symlinks and a disabled items_dir answer 404, bad percent-encoding 400', async () => {
-    await withServer({ items_dir: '' }, async (t) => {
+    await withDeployedServer({ items_dir: '' }, async (t) => {
       assert.deepEqual(scrapydWebListing((await get(t, '/logs/')).text, 'logs'), []);
       mkdirSync(join(t.config.logs_dir, 'demo'), { recursive: true });
       symlinkSync('/etc', join(t.config.logs_dir, 'demo', 'etc'));
