@@ -1,4 +1,4 @@
-import pLimit, { type LimitFunction } from 'p-limit';
+import { ConcurrencyLimit } from '../../../util/concurrency-limit.js';
 import type { CrawlerContext } from '../../components.js';
 import { requestFingerprint } from '../../fingerprint.js';
 import type { Request } from '../../http/request.js';
@@ -41,12 +41,12 @@ export abstract class MediaPipeline implements ItemPipeline {
    * cannot fetch more at a time anyway. Without it, bodies that arrive faster than they are
    * stored (image conversion) pile up in memory.
    */
-  readonly #limit: LimitFunction;
+  readonly #limit: ConcurrencyLimit;
 
   constructor(crawler: CrawlerContext) {
     this.crawler = crawler;
     this.#allowRedirects = crawler.settings.getBool('MEDIA_ALLOW_REDIRECTS', false);
-    this.#limit = pLimit(Math.max(1, crawler.settings.getInt('CONCURRENT_REQUESTS', 16)));
+    this.#limit = new ConcurrencyLimit(Math.max(1, crawler.settings.getInt('CONCURRENT_REQUESTS', 16)));
   }
 
   /** The requests for the media `item` names. */
@@ -79,7 +79,7 @@ export abstract class MediaPipeline implements ItemPipeline {
     const fp = requestFingerprint(request);
     let pending = this.#seen.get(fp);
     if (!pending) {
-      pending = this.#limit(() => this.#fetch(request, item));
+      pending = this.#limit.run(() => this.#fetch(request, item));
       this.#seen.set(fp, pending);
     }
     return pending;

@@ -15,6 +15,7 @@ import { findChromium, launchChromium } from './launcher.js';
 import { forgetProfile, profileOf, recordProfile, sweepDeadProfiles } from './profiles.js';
 import type { BrowserSettings } from './options.js';
 import { browserMeta, type BrowserMeta } from './request-meta.js';
+import { ConcurrencyLimit } from '../../../../util/concurrency-limit.js';
 
 export interface BrowserHandlerOptions extends BrowserSettings {
   /** Seconds (DOWNLOAD_TIMEOUT), used when BROWSER_NAVIGATION_TIMEOUT is 0. */
@@ -36,11 +37,6 @@ interface ContextEntry {
   retired: boolean;
 }
 
-interface Waiter {
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
 /** Request headers the browser sets itself, or that the context carries (User-Agent, proxy, cookies). */
 const BROWSER_OWNED_HEADERS = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'user-agent', 'proxy-authorization', 'transfer-encoding', 'cookie']);
 /** The body is the decoded, re-serialized document, so these no longer describe it. */
@@ -56,16 +52,17 @@ export class BrowserHandler implements DownloadHandler {
   readonly #o: BrowserHandlerOptions;
   readonly #owner = `${process.pid}-${randomBytes(4).toString('hex')}`;
   readonly #contexts = new Map<string, ContextEntry>();
-  readonly #waiters: Waiter[] = [];
   /** Pages handed to callbacks whose response was dropped unseen (a middleware retried it): closed when it is collected. */
   readonly #orphans = new FinalizationRegistry<() => Promise<void>>((close) => void close());
+  /** Page slots: at most BROWSER_MAX_PAGES pages render at once. */
+  readonly #pages: ConcurrencyLimit;
   #browser: Promise<Browser> | null = null;
   #generation = 0;
-  #active = 0;
   #closed = false;
 
   constructor(options: BrowserHandlerOptions) {
     this.#o = options;
+    this.#pages = new ConcurrencyLimit(options.maxPages);
   }
 
   /** The `--tscrapy-owner=` switch value on the command line of this handler's browser processes. */
@@ -75,20 +72,20 @@ export class BrowserHandler implements DownloadHandler {
 
   /** Pages open now. */
   get openPages(): number {
-    return this.#active;
+    return this.#pages.active;
   }
 
   async download(request: Request): Promise<BrowserResponse> {
     if (this.#closed) throw new DownloaderClosedError(`Cannot render ${request}: the downloader is closed`);
     const meta = browserMeta(request);
     const actions = checkActions(meta.actions, request.url);
-    await this.#acquire();
+    await this.#pages.acquire();
     const started = performance.now();
     try {
       return await this.#render(request, meta, actions);
     } finally {
       this.#o.stats?.incValue('browser/seconds', (performance.now() - started) / 1000);
-      this.#release();
+      this.#pages.release();
     }
   }
 
@@ -275,25 +272,10 @@ export class BrowserHandler implements DownloadHandler {
     }
   }
 
-  #acquire(): Promise<void> {
-    if (this.#active < this.#o.maxPages) {
-      this.#active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
-  }
-
-  #release(): void {
-    const next = this.#waiters.shift();
-    // The page slot passes straight to the next waiter.
-    if (next) next.resolve();
-    else this.#active--;
-  }
-
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const w of this.#waiters.splice(0)) w.reject(new DownloaderClosedError('The downloader closed while the request waited for a browser page'));
+    this.#pages.rejectWaiting(new DownloaderClosedError('The downloader closed while the request waited for a browser page'));
     const starting = this.#browser;
     this.#browser = null;
     this.#contexts.clear();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import pLimit from 'p-limit';
+import { ConcurrencyLimit } from '../../../../util/concurrency-limit.js';
 import type { Settings } from '../../../settings/settings.js';
 import { StorageError } from '../../../../feeds/storages/errors.js';
 import { ftpErrorMessage, maskFtpUri, parseFtpUri, withFtp, type FtpLocation } from '../../../../feeds/storages/ftp-client.js';
@@ -19,7 +19,7 @@ export class FTPFilesStore implements FilesStore {
   readonly #where: FtpLocation;
   readonly #settings: Settings;
   readonly #description: string;
-  readonly #limit = pLimit(CONNECTIONS);
+  readonly #limit = new ConcurrencyLimit(CONNECTIONS);
 
   constructor(uri: string, settings: Settings, setting: string) {
     this.#where = parseFtpUri(uri, settings, setting);
@@ -29,7 +29,7 @@ export class FTPFilesStore implements FilesStore {
 
   persistFile(path: string, data: Uint8Array): Promise<void> {
     const full = this.#full(path);
-    return this.#limit(() =>
+    return this.#limit.run(() =>
       withFtp(this.#where, this.#settings, async (client) => {
         await client.ensureDir(`/${posix.dirname(full)}`);
         await client.uploadFrom(Readable.from([data]), posix.basename(full));
@@ -41,7 +41,7 @@ export class FTPFilesStore implements FilesStore {
 
   statFile(path: string): Promise<StoredFileInfo | null> {
     const full = `/${this.#full(path)}`;
-    return this.#limit(() =>
+    return this.#limit.run(() =>
       withFtp(this.#where, this.#settings, async (client) => {
         let lastModified: Date;
         try {

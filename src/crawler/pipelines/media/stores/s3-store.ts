@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import pLimit from 'p-limit';
+import { ConcurrencyLimit } from '../../../../util/concurrency-limit.js';
 import type { Settings } from '../../../settings/settings.js';
 import { StorageError } from '../../../../feeds/storages/errors.js';
 import { createS3Client, loadS3Sdk, maskS3Uri, parseS3Uri, s3ErrorMessage, type S3Location } from '../../../../feeds/storages/s3-client.js';
@@ -22,7 +22,7 @@ export class S3FilesStore implements FilesStore {
   readonly #acl: string | undefined;
   readonly #description: string;
   #client: Promise<S3Client> | null = null;
-  readonly #limit = pLimit(STORE_CALLS_IN_FLIGHT);
+  readonly #limit = new ConcurrencyLimit(STORE_CALLS_IN_FLIGHT);
 
   constructor(uri: string, settings: Settings, setting: string) {
     this.#where = parseS3Uri(uri, setting);
@@ -33,11 +33,11 @@ export class S3FilesStore implements FilesStore {
   }
 
   persistFile(path: string, data: Uint8Array, meta?: { contentType?: string }): Promise<void> {
-    return this.#limit(() => this.#put(path, data, meta));
+    return this.#limit.run(() => this.#put(path, data, meta));
   }
 
   statFile(path: string): Promise<StoredFileInfo | null> {
-    return this.#limit(() => this.#head(path));
+    return this.#limit.run(() => this.#head(path));
   }
 
   async #put(path: string, data: Uint8Array, meta?: { contentType?: string }): Promise<void> {
