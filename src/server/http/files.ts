@@ -1,15 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { lstat, open, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerContext } from '../context.js';
 import { localItemsDir } from '../items-dir.js';
 import { isSafeName } from '../names.js';
-
-const POLL_MS = 200;
-const CHUNK = 256 * 1024;
+import { followFile } from './follow.js';
 
 function notFound(res: ServerResponse, what: string): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -36,7 +33,8 @@ async function serveOtherFile(req: IncomingMessage, res: ServerResponse, root: s
 /**
  * Serves `/logs/P/S/ID.log` and `/items/P/S/ID.jl`:
  * - plain GET: the file from `?offset=N` (or the last `?tail=N` bytes), with `X-Next-Offset`;
- * - `?follow=1`: a chunked response that keeps sending what is appended until the job ends;
+ * - `?follow=1`: a chunked response that keeps sending what is appended until the job ends, as
+ *   fast as the client reads it (see followFile);
  * - `Accept: text/event-stream` or `?follow=sse`: Server-Sent Events, one event per line,
  *   `id` = the byte offset after it (so `Last-Event-ID` resumes), then `event: end`.
  */
@@ -95,45 +93,9 @@ export async function serveJobFile(ctx: ServerContext, req: IncomingMessage, res
     'x-accel-buffering': 'no',
     'x-start-offset': String(pos),
   });
-  let closed = false;
-  res.on('close', () => (closed = true));
-  let carry = Buffer.alloc(0);
-  let idle = 0;
-  const buf = Buffer.alloc(CHUNK);
-  while (!closed) {
-    size = await stat(path).then((s) => s.size, () => -1);
-    if (size > pos) {
-      idle = 0;
-      const fh = await open(path, 'r');
-      try {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, size - pos), pos);
-        pos += bytesRead;
-        const chunk = buf.subarray(0, bytesRead);
-        if (!sse) res.write(Buffer.from(chunk));
-        else {
-          const data = Buffer.concat([carry, chunk]);
-          let start = 0;
-          let consumed = pos - data.length;
-          for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-            consumed += nl + 1 - start;
-            res.write(`id: ${consumed}\ndata: ${data.subarray(start, nl).toString('utf8').replace(/\r$/, '')}\n\n`);
-            start = nl + 1;
-          }
-          carry = Buffer.from(data.subarray(start));
-        }
-      } finally {
-        await fh.close();
-      }
-      continue;
-    }
-    if (!active()) break; // drained, and the job will write no more
-    await sleep(POLL_MS);
-    if (sse && ++idle % 75 === 0) res.write(': keepalive\n\n');
-  }
-  if (closed) return;
-  if (sse) {
-    if (carry.length) res.write(`id: ${pos}\ndata: ${carry.toString('utf8')}\n\n`);
-    res.write(`event: end\ndata: ${JSON.stringify({ state: ctx.scheduler.get(id)?.state ?? null, offset: pos })}\n\n`);
-  }
-  res.end();
+  await followFile(res, path, pos, {
+    sse,
+    active,
+    endData: (offset) => JSON.stringify({ state: ctx.scheduler.get(id)?.state ?? null, offset }),
+  });
 }
