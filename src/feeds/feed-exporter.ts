@@ -90,6 +90,7 @@ export class FeedExporter {
       stats: this.#stats,
       onRotate: () => this.#saveState(),
       storages: options.storages ?? null,
+      resumable: this.#jobdir !== null,
     };
     this.#feeds = options.feeds.map((config) => new Feed(config, ctx));
   }

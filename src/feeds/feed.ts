@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { maskUrl } from '../crawler/downloader/mask.js';
@@ -6,7 +6,7 @@ import type { Logger } from '../crawler/logger.js';
 import type { StatsCollector } from '../crawler/stats.js';
 import { FeedConfigError } from './errors.js';
 import type { ItemExporter, PlainItem } from './exporters/types.js';
-import type { FeedSlotState } from './job-state.js';
+import type { FeedSlotState, UnsentBatch } from './job-state.js';
 import type { FeedConfig } from './options.js';
 import { FileSink, StreamSink, type FeedSink } from './sinks.js';
 import type { FeedStorages } from './storages/registry.js';
@@ -28,6 +28,11 @@ export interface FeedContext {
   onRotate?: () => Promise<void>;
   /** Storages of remote schemes (s3://…): such a feed is spooled to a local file and sent when each batch closes. */
   storages?: FeedStorages | null;
+  /**
+   * The job can be resumed (JOBDIR): the local copy of a remote feed that is one object (no
+   * batches) is kept after it is sent, so that a resumed job sends it again whole, with its own items added.
+   */
+  resumable?: boolean;
 }
 
 /**
@@ -52,8 +57,10 @@ export class Feed {
   #timeSuffix = '';
   /** Where the current batch is sent when it closes (remote feeds), or null. */
   #storage: FeedStorage | null = null;
-  /** Local copies of batches that could not be sent: kept, named in the log. */
-  #unsent: string[] = [];
+  /** The rendered URI of #storage (saved in the job state, so that a resumed job sends the batch to it). */
+  #remote: string | null = null;
+  /** Local copies of batches that could not be sent: kept, named in the log, sent again by a resumed job. */
+  #unsent: UnsentBatch[] = [];
 
   constructor(
     readonly config: FeedConfig,
@@ -74,11 +81,15 @@ export class Feed {
   }
 
   /** Where batch `batchId` goes. */
-  target(batchId: number): FeedTarget & { storage?: FeedStorage } {
+  target(batchId: number): FeedTarget & { storage?: FeedStorage; remote?: string } {
     const rendered = this.render(batchId);
-    const storage = this.ctx.storages?.forUri(rendered, { overwrite: this.config.overwrite });
-    if (storage) return { kind: 'file', path: this.ctx.storages!.spoolPath(rendered), storage };
+    const storage = this.#storageFor(rendered);
+    if (storage) return { kind: 'file', path: this.ctx.storages!.spoolPath(rendered), storage, remote: rendered };
     return parseTarget(this.config.uri, rendered, this.ctx.cwd);
+  }
+
+  #storageFor(rendered: string): FeedStorage | null {
+    return this.ctx.storages?.forUri(rendered, { overwrite: this.config.overwrite }) ?? null;
   }
 
   /** Items exported so far over the job. */
@@ -98,16 +109,63 @@ export class Feed {
       return;
     }
     this.#itemCount = resume.itemCount;
+    // A state saved before `remote` was recorded: the batch's URI is rendered again.
+    const remote = resume.path ? (resume.remote ?? this.target(resume.batchId).remote ?? null) : null;
+    if (remote) return this.#resumeRemote(resume, remote);
     const full = this.config.batchItemCount > 0 && resume.batchItems >= this.config.batchItemCount;
     if (this.config.batchItemCount > 0 && (!resume.closed || full) && resume.path) {
       // Its item count is unknown after a crash: repair the file, close it, count on in a new one.
-      await this.#openBatch(resume.batchId, resume.path, false);
+      await this.#openBatch(resume.batchId, { path: resume.path }, false);
       await this.#closeBatch();
       await this.#openBatch(resume.batchId + 1, null, this.config.overwrite);
       return;
     }
-    await this.#openBatch(resume.batchId, resume.path, false);
+    await this.#openBatch(resume.batchId, resume.path === null ? null : { path: resume.path }, false);
     this.#batchItems = resume.batchItems;
+  }
+
+  /**
+   * Resumes a remote feed so that every item reaches the destination once: batches the earlier
+   * run could not send are sent first; a batch torn by a crash is repaired and sent; a batch sent
+   * when the job paused is not continued (its object would be replaced by the rest alone): the
+   * job goes on in the next batch. A feed that is one object continues its local copy, which
+   * holds every item so far, and sends it whole when it closes (or, to an appending storage,
+   * sends only what this run adds).
+   */
+  async #resumeRemote(resume: FeedSlotState, remote: string): Promise<void> {
+    const batched = this.config.batchItemCount > 0;
+    const continued = batched ? null : resume.path;
+    await this.#sendUnsent((resume.unsent ?? []).filter((b) => b.path !== continued));
+    if (!batched) {
+      const path = resume.path!;
+      const sent = resume.closed && !(resume.unsent ?? []).some((b) => b.path === path);
+      const appends = this.#storageFor(remote)?.appends === true;
+      if (sent && !appends && resume.itemCount > 0 && !existsSync(path)) {
+        this.ctx.logger.warn(
+          `Feed ${maskUrl(this.config.uri)}: the local copy ${path} of the ${resume.itemCount} items sent by earlier runs is gone; ${maskUrl(remote)} will be replaced by the items of this run`,
+        );
+      }
+      // An appending storage has what was sent: this run's copy starts empty and adds the rest.
+      await this.#openBatch(resume.batchId, { path, remote }, sent && appends);
+      this.#batchItems = resume.batchItems;
+      return;
+    }
+    if (!resume.closed) {
+      await this.#openBatch(resume.batchId, { path: resume.path!, remote }, false);
+      await this.#closeBatch();
+    }
+    await this.#openBatch(resume.batchId + 1, null, this.config.overwrite);
+  }
+
+  /** Sends again the batches an earlier run kept locally; those that fail again stay listed. */
+  async #sendUnsent(batches: UnsentBatch[]): Promise<void> {
+    let sent = 0;
+    for (const b of batches) {
+      const storage = this.#storageFor(b.remote);
+      if (!storage) continue;
+      if (await this.#send(storage, b.path, b.remote)) sent++;
+    }
+    if (sent) this.ctx.logger.info(`Feed ${maskUrl(this.config.uri)}: sent ${sent} batch(es) kept from an earlier run`);
   }
 
   /** Exports one item; returns a promise only when the caller should wait (backpressure, a new batch). */
@@ -140,13 +198,17 @@ export class Feed {
     this.#closed = true;
     await this.#closeBatch();
     if (this.#unsent.length) {
-      throw new StorageError(`${this.#unsent.length} batch file(s) could not be sent; kept locally in: ${this.#unsent.join(', ')}`);
+      const again = this.ctx.resumable ? '; resuming the job sends them again' : '';
+      throw new StorageError(`${this.#unsent.length} batch file(s) could not be sent; kept locally in: ${this.#unsent.map((b) => b.path).join(', ')}${again}`);
     }
   }
 
   /** The state to save in `<JOBDIR>/feeds.json`. */
   state(): FeedSlotState {
-    return { batchId: this.#batchId, batchItems: this.#batchItems, itemCount: this.#itemCount, path: this.#path, closed: this.#closed };
+    const state: FeedSlotState = { batchId: this.#batchId, batchItems: this.#batchItems, itemCount: this.#itemCount, path: this.#path, closed: this.#closed };
+    if (this.#remote) state.remote = this.#remote;
+    if (this.#unsent.length) state.unsent = [...this.#unsent];
+    return state;
   }
 
   /** A short description for logs: `json feed (12 items) in /tmp/out.json`. */
@@ -174,15 +236,23 @@ export class Feed {
     await this.ctx.onRotate?.();
   }
 
-  async #openBatch(batchId: number, knownPath: string | null, truncate: boolean): Promise<void> {
+  /**
+   * Opens batch `batchId`: a new file, or `known` (the file of an earlier run, continued; for a
+   * remote feed, `known.remote` is where it is sent).
+   */
+  async #openBatch(batchId: number, known: { path: string; remote?: string | null } | null, truncate: boolean): Promise<void> {
+    const knownPath = known?.path ?? null;
     this.#batchId = batchId;
     this.#batchItems = 0;
     this.#hasItems = false;
     const exporter = this.config.format.create(this.config);
-    const target: FeedTarget & { storage?: FeedStorage } = knownPath ? { kind: 'file', path: knownPath } : this.target(batchId);
+    const target: FeedTarget & { storage?: FeedStorage; remote?: string } = known
+      ? { kind: 'file', path: known.path, ...(known.remote ? { storage: this.#storageFor(known.remote) ?? undefined, remote: known.remote } : {}) }
+      : this.target(batchId);
     this.#storage = target.storage ?? null;
-    // A remote feed's spool file is new for each batch: never continue one left by a failed upload.
-    if (this.#storage) truncate = true;
+    this.#remote = this.#storage ? (target.remote ?? null) : null;
+    // A new batch of a remote feed starts an empty spool file: never continue one left by a failed upload.
+    if (this.#storage && !known) truncate = true;
     let hasHeader = false;
     if (target.kind === 'stdout') {
       this.#path = null;
@@ -255,16 +325,23 @@ export class Feed {
     }
   }
 
-  /** Sends a closed batch; on failure keeps the local file and names it in the log (the crawl goes on). */
-  async #send(storage: FeedStorage, path: string): Promise<void> {
+  /**
+   * Sends a closed batch; on failure keeps the local file, names it in the log and lists it for a
+   * resumed job (the crawl goes on). The local copy of a resumable single-object feed is kept
+   * after it is sent: a resumed job continues it and sends it whole.
+   */
+  async #send(storage: FeedStorage, path: string, remote: string): Promise<boolean> {
     try {
       await storage.store(path);
-      await unlink(path).catch(() => {});
+      const keep = this.ctx.resumable && this.config.batchItemCount === 0 && !storage.appends && path === this.#path;
+      if (!keep) await unlink(path).catch(() => {});
       this.ctx.logger.info(`Feed ${storage.description}: uploaded`);
+      return true;
     } catch (err) {
-      this.#unsent.push(path);
+      if (!this.#unsent.some((b) => b.path === path)) this.#unsent.push({ path, remote });
       this.ctx.stats.incValue('feedexport/upload_failed_count');
       this.ctx.logger.error(`Feed ${storage.description}: ${(err as Error)?.message ?? err}; the batch is kept in ${path}`);
+      return false;
     }
   }
 
@@ -279,7 +356,7 @@ export class Feed {
     } finally {
       await sink.close();
     }
-    if (this.#storage && this.#path) await this.#send(this.#storage, this.#path);
+    if (this.#storage && this.#path && this.#remote) await this.#send(this.#storage, this.#path, this.#remote);
     const replaced = (exporter as { replacedCount?: number }).replacedCount;
     if (replaced) {
       this.ctx.logger.warn(`Feed ${maskUrl(this.config.uri)}: ${replaced} characters could not be written in ${this.config.encodingLabel} and were replaced by "?"`);

@@ -18,6 +18,16 @@ export interface FeedSlotState {
   path: string | null;
   /** True when the file was closed properly (a graceful stop), false while open or after a crash. */
   closed: boolean;
+  /** Remote feeds (s3://, ftp://): the rendered URI the current batch is sent to; `path` is its local copy. */
+  remote?: string;
+  /** Remote feeds: batches whose upload failed, kept locally; the resumed job sends them again. */
+  unsent?: UnsentBatch[];
+}
+
+/** A closed batch of a remote feed that could not be sent: its local copy and its destination. */
+export interface UnsentBatch {
+  path: string;
+  remote: string;
 }
 
 /** The content of `<JOBDIR>/feeds.json`. */

@@ -13,12 +13,12 @@ export class FtpFeedStorage implements FeedStorage {
   readonly description: string;
   readonly #where: FtpLocation;
   readonly #settings: Settings;
-  readonly #append: boolean;
+  readonly appends: boolean;
 
   constructor(uri: string, settings: Settings, options?: { overwrite?: boolean }) {
     this.#where = parseFtpUri(uri, settings, 'FEEDS');
     this.#settings = settings;
-    this.#append = options?.overwrite === false;
+    this.appends = options?.overwrite === false;
     this.description = maskFtpUri(uri);
   }
 
@@ -28,7 +28,7 @@ export class FtpFeedStorage implements FeedStorage {
     try {
       await withFtp(this.#where, this.#settings, async (client) => {
         if (dir !== '.' && dir !== '') await client.ensureDir(dir);
-        if (this.#append) await client.appendFrom(localPath, name);
+        if (this.appends) await client.appendFrom(localPath, name);
         else await client.uploadFrom(localPath, name);
       });
     } catch (err) {

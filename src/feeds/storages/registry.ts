@@ -14,8 +14,8 @@ export const FEED_STORAGES_BASE: Readonly<Record<string, FeedStorageClass>> = Ob
 /**
  * Picks a feed storage by URI scheme: FEED_STORAGES_BASE plus the FEED_STORAGES setting
  * (`{ scheme: StorageClass or its registered name }`, `null` removes one), as in Scrapy.
- * Feeds for these schemes are spooled under FEED_TEMPDIR (default: the OS temp folder), in a
- * folder of their own per crawl.
+ * Feeds for these schemes are spooled in `<JOBDIR>/feeds-spool` for a JOBDIR job, else under
+ * FEED_TEMPDIR (default: the OS temp folder), in a folder of their own per crawl.
  */
 export class FeedStorages {
   readonly #classes = new Map<string, FeedStorageClass>();
@@ -31,8 +31,14 @@ export class FeedStorages {
       else if (typeof ref === 'string' || typeof ref === 'function') this.#classes.set(key, components.resolve(ref as string | ComponentClass, 'FEED_STORAGES') as unknown as FeedStorageClass);
       else throw new InvalidArgumentError(`FEED_STORAGES: the storage for "${scheme}" must be a class, a registered class name or null`);
     }
+    const jobdir = settings.get('JOBDIR');
     const base = settings.get('FEED_TEMPDIR');
-    this.spoolDir = join(typeof base === 'string' && base !== '' ? base : tmpdir(), `tscrapy-feeds-${process.pid}-${Date.now().toString(36)}`);
+    // A JOBDIR job's batches are spooled in it: a resumed job (after a pause, a crash or a reboot
+    // that empties the temp folder) finds the batch it must still send.
+    this.spoolDir =
+      typeof jobdir === 'string' && jobdir !== ''
+        ? join(jobdir, 'feeds-spool')
+        : join(typeof base === 'string' && base !== '' ? base : tmpdir(), `tscrapy-feeds-${process.pid}-${Date.now().toString(36)}`);
   }
 
   /** The storage for a rendered feed URI, or null when its scheme is not a registered remote one. */

@@ -7,6 +7,8 @@ import type { Settings } from '../../crawler/settings/settings.js';
 export interface FeedStorage {
   /** The destination for logs, credentials masked. */
   readonly description: string;
+  /** True when `store` appends to the destination (FTP with `overwrite: false`) instead of replacing it. */
+  readonly appends?: boolean;
   /** Sends the finished local file at `localPath` to the destination (streamed, never read whole into memory). */
   store(localPath: string): Promise<void>;
 }
