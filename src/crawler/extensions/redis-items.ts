@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { CrawlerContext } from '../components.js';
 import { jsonReplacer } from '../../feeds/exporters/values.js';
 import { NotConfigured } from '../errors.js';
+import { RedisDataError } from '../queues/redis/errors.js';
 
 /** Items per XADD pipeline at most; items scraped in one turn of the event loop go together. */
 const BATCH = 500;
@@ -33,11 +34,19 @@ export class RedisItemsStream {
   static async fromCrawler(crawler: CrawlerContext): Promise<RedisItemsStream> {
     const url = crawler.settings.get('ITEMS_URL');
     if (!url) throw new NotConfigured('ITEMS_URL not set');
-    const { checkRedisUrl, connectRedis, maskUrl } = await import('../queues/redis/index.js');
+    const { checkRedisUrl, connectRedis, maskUrl, wrongTypeError } = await import('../queues/redis/index.js');
     const logger = crawler.logger.child('tscrapy.redis.items');
     const retries = Math.max(0, crawler.settings.getInt('REDIS_MAX_RETRIES', 10));
     const client = await connectRedis(checkRedisUrl(String(url), 'ITEMS_URL'), 'ITEMS_URL', retries, logger, 'tscrapy:items');
     const ext = new RedisItemsStream(crawler, client);
+    const type = await client.type(ext.key).catch((err: Error) => {
+      client.disconnect();
+      throw new RedisDataError(`ITEMS_URL: could not read the type of Redis key "${ext.key}": ${err.message}`, { cause: err });
+    });
+    if (type !== 'none' && type !== 'stream') {
+      client.disconnect();
+      throw wrongTypeError(ext.key, type, 'stream');
+    }
     logger.info(`Streaming items to ${maskUrl(String(url))} key ${ext.key}`);
     return ext;
   }
@@ -70,7 +79,8 @@ export class RedisItemsStream {
         (res) => {
           batch.forEach((b, i) => {
             const err = res?.[i]?.[0];
-            if (err) b.reject(err);
+            // exec() reports each command's error in its reply: say which stream refused the item.
+            if (err) b.reject(new RedisDataError(`ITEMS_URL: Redis refused to add an item to "${this.#key}": ${err.message}`, { cause: err }));
             else b.resolve();
           });
         },

@@ -7,10 +7,11 @@ import { RedisDupeFilter, RedisQueue } from './queue.js';
 import { RedisSession } from './session.js';
 import { checkRedisUrl } from './url.js';
 
-export { RedisConnectionError } from './errors.js';
+export { RedisConnectionError, RedisDataError } from './errors.js';
 export { RedisQueue, RedisDupeFilter, type IdleOutcome, type RedisQueueOptions } from './queue.js';
 export { RedisSession, connectRedis, backoffMs, type RedisSessionOptions } from './session.js';
 export { SCRIPTS } from './scripts.js';
+export { checkCrawlKeys, wrongTypeError } from './key-types.js';
 export { checkRedisUrl, isRedisUrl, maskUrl } from './url.js';
 
 const CRAWL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type ChainableCommander } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import type { StatsCollector } from '../../stats.js';
-import { RedisConnectionError } from './errors.js';
+import { RedisConnectionError, RedisDataError } from './errors.js';
+import { checkCrawlKeys } from './key-types.js';
 import { SCRIPTS, type ScriptName } from './scripts.js';
 import { maskUrl } from './url.js';
 
@@ -139,6 +140,12 @@ export class RedisSession {
   /** Connects (throwing RedisConnectionError with the masked URL when Redis cannot be reached). */
   static async connect(options: RedisSessionOptions): Promise<RedisSession> {
     const client = await connectRedis(options.url, options.setting, options.maxRetries, options.logger, `tscrapy:${options.crawlId}`);
+    try {
+      await checkCrawlKeys(client, `${options.keyPrefix ?? 'tscrapy'}:${options.crawlId}:`);
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
     return new RedisSession(client, options);
   }
 
@@ -232,6 +239,19 @@ export class RedisSession {
     });
   }
 
+  /**
+   * A script's error on a key that holds the wrong type (written by something else since the
+   * check at connect) names the crawl's keys and how to find the culprit, instead of a Lua trace.
+   */
+  #dataError(err: Error): Error {
+    if (!/WRONGTYPE/.test(err.message)) return err;
+    return new RedisDataError(
+      `A Redis key under "${this.prefix}" holds the wrong type (another program wrote to it): ${err.message}. ` +
+        `Run \`tscrapy crawl-status ${this.#o.crawlId} --prefix ${this.#o.keyPrefix ?? 'tscrapy'}\` to see which key, then give this crawl other keys (CRAWL_ID or REDIS_KEY_PREFIX) or delete that key`,
+      { cause: err },
+    );
+  }
+
   #send(): void {
     const enq = this.#enq;
     const acks = this.#acks;
@@ -265,7 +285,7 @@ export class RedisSession {
     this.roundTrips++;
     this.#o.stats.incValue('redis/round_trips');
     const done = execPipeline(pipe).then(
-      (results) => results.forEach(([err, value], i) => slots[i]!(err, value)),
+      (results) => results.forEach(([err, value], i) => slots[i]!(err && this.#dataError(err), value)),
       (err: Error) => slots.forEach((s) => s(this.#fatal ?? err, null)),
     );
     this.#inFlightFlushes.add(done);
