@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { Request } from '../src/crawler/http/request.js';
 import { Response } from '../src/crawler/http/response.js';
 import { parseHtml } from '../src/selector/document.js';
+import { parseHtmlEncoded } from '../src/selector/flat-tree-builder.js';
+import { encodeTree } from '../src/selector/tree-codec.js';
 
 export interface ParseMeasurement {
   label: string;
@@ -116,6 +118,11 @@ async function main(): Promise<void> {
   report(raw);
   const parseOnly = measureParse('parse5 + htmlparser2 adapter (parse only)', pages, (_b, i) => parseHtml(texts[i % texts.length]!), seconds);
   report(parseOnly, raw);
+  // What a parse thread does with the page (session 5): the old path built domhandler nodes and flattened them.
+  const flattened = measureParse('parse5 + htmlparser2 adapter, then encodeTree', pages, (_b, i) => encodeTree(parseHtml(texts[i % texts.length]!)), seconds);
+  report(flattened, parseOnly);
+  const encoded = measureParse('parse5 straight to the encoding (parse thread)', pages, (_b, i) => parseHtmlEncoded(texts[i % texts.length]!), seconds);
+  report(encoded, flattened);
   const decodeParse = measureParse(
     'Response: decode + parse (response.selector)',
     pages,

@@ -1,9 +1,8 @@
-// A parse thread of ParsePool: decodes a body, parses it with parse5 and sends the tree back
-// flattened (tree-codec), so the main thread only rebuilds it.
+// A parse thread of ParsePool: decodes a body, parses it with parse5 straight into tree-codec's
+// flat encoding (flat-tree-builder) and sends that back, so the main thread only rebuilds it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeBody } from '../crawler/http/encoding.js';
-import { parseHtml } from './document.js';
-import { encodeTree } from './tree-codec.js';
+import { parseHtmlEncoded } from './flat-tree-builder.js';
 import type { ParseJob, ParseResult } from './parse-pool.js';
 
 const port = parentPort!;
@@ -13,7 +12,7 @@ port.on('message', (job: ParseJob) => {
   let result: ParseResult;
   let transfer: ArrayBuffer[] = [];
   try {
-    const tree = encodeTree(parseHtml(decodeBody(job.body, job.encoding)));
+    const tree = parseHtmlEncoded(decodeBody(job.body, job.encoding));
     result = { id: job.id, tree };
     transfer = [tree.ops.buffer as ArrayBuffer];
   } catch (err) {

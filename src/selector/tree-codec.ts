@@ -1,4 +1,5 @@
 import { Comment, Document, Element, ProcessingInstruction, Text, type AnyNode, type ParentNode } from 'domhandler';
+import { attachIndex, DocumentIndexBuilder } from './doc-index.js';
 
 /**
  * A parsed HTML document flattened for `postMessage`: structure and small names as integers,
@@ -15,55 +16,72 @@ export interface EncodedTree {
   names: string[];
 }
 
-const ELEMENT = 1;
-const TEXT = 2;
-const COMMENT = 3;
-const DOCTYPE = 4;
-const FRAGMENT = 5;
+/** Node kinds in `EncodedTree.ops`. */
+export const ELEMENT = 1;
+export const TEXT = 2;
+export const COMMENT = 3;
+export const DOCTYPE = 4;
+/** A document or a `<template>`'s content. */
+export const FRAGMENT = 5;
 // Name references for the values parse5's tree adapter leaves undefined or null.
 const UNDEFINED = -1;
 const NULL = -2;
 
 type Extras = Record<string, unknown>;
 
-/**
- * Flattens a tree built by parse5 with its htmlparser2 tree adapter (documents, fragments such
- * as `<template>` content, elements, text, comments, the doctype), keeping the fields the
- * adapter sets: namespaces, attribute namespaces and prefixes, the document mode.
- * @throws TypeError for a node type that parser never produces.
- */
-export function encodeTree(root: Document): EncodedTree {
-  let ops = new Int32Array(1024);
-  let n = 0;
-  const strings: string[] = [];
-  const names: string[] = [];
-  const nameIds = new Map<string, number>();
-  const put = (v: number) => {
-    if (n === ops.length) {
-      const grown = new Int32Array(n * 2);
-      grown.set(ops);
-      ops = grown;
+/** Writes an `EncodedTree`: integers in a growing buffer, names numbered once each, strings in order. */
+export class TreeWriter {
+  #ops = new Int32Array(1024);
+  #n = 0;
+  readonly #strings: string[] = [];
+  readonly #names: string[] = [];
+  readonly #nameIds = new Map<string, number>();
+
+  put(v: number): void {
+    if (this.#n === this.#ops.length) {
+      const grown = new Int32Array(this.#n * 2);
+      grown.set(this.#ops);
+      this.#ops = grown;
     }
-    ops[n++] = v;
-  };
-  const name = (s: unknown): number => {
+    this.#ops[this.#n++] = v;
+  }
+
+  /** The number of a name (a tag, attribute, namespace…), numbering it on first sight. */
+  name(s: unknown): number {
     if (s === undefined) return UNDEFINED;
     if (s === null) return NULL;
     const key = String(s);
-    let id = nameIds.get(key);
+    let id = this.#nameIds.get(key);
     if (id === undefined) {
-      id = names.length;
-      names.push(key);
-      nameIds.set(key, id);
+      id = this.#names.length;
+      this.#names.push(key);
+      this.#nameIds.set(key, id);
     }
     return id;
-  };
-  const str = (s: string | null | undefined): number => {
+  }
+
+  /** The number of a text, comment or attribute-value string (each gets its own). */
+  str(s: string | null | undefined): number {
     if (s === undefined) return UNDEFINED;
     if (s === null) return NULL;
-    strings.push(s);
-    return strings.length - 1;
-  };
+    this.#strings.push(s);
+    return this.#strings.length - 1;
+  }
+
+  finish(): EncodedTree {
+    return { ops: this.#ops.slice(0, this.#n), strings: this.#strings, names: this.#names };
+  }
+}
+
+/**
+ * Flattens a tree built by parse5 with its htmlparser2 tree adapter (documents, fragments such
+ * as `<template>` content, elements, text, comments, the doctype), keeping the fields the
+ * adapter sets: namespaces, attribute namespaces and prefixes, the document mode. (The parse
+ * threads build the encoding while parsing instead: flat-tree-builder.ts.)
+ * @throws TypeError for a node type that parser never produces.
+ */
+export function encodeTree(root: Document): EncodedTree {
+  const w = new TreeWriter();
   // Iterative: a page nested 100,000 deep must not overflow the stack.
   const stack: AnyNode[] = [root];
   while (stack.length > 0) {
@@ -75,70 +93,81 @@ export function encodeTree(root: Document): EncodedTree {
       case 'script':
       case 'style': {
         const el = node as Element;
-        put(ELEMENT);
-        put(name(el.name));
-        put(name(el.namespace));
+        w.put(ELEMENT);
+        w.put(w.name(el.name));
+        w.put(w.name(el.namespace));
         const attribs = el.attribs;
         const ns = extras['x-attribsNamespace'] as Extras | undefined;
         const prefix = extras['x-attribsPrefix'] as Extras | undefined;
         const keys = Object.keys(attribs);
-        put(keys.length);
+        w.put(keys.length);
         for (const k of keys) {
-          put(name(k));
-          put(str(attribs[k]));
-          put(name(ns?.[k]));
-          put(name(prefix?.[k]));
+          w.put(w.name(k));
+          w.put(w.str(attribs[k]));
+          w.put(w.name(ns?.[k]));
+          w.put(w.name(prefix?.[k]));
         }
         children = el.children;
         break;
       }
       case 'text':
-        put(TEXT);
-        put(str((node as Text).data));
+        w.put(TEXT);
+        w.put(w.str((node as Text).data));
         break;
       case 'comment':
-        put(COMMENT);
-        put(str((node as Comment).data));
+        w.put(COMMENT);
+        w.put(w.str((node as Comment).data));
         break;
       case 'directive':
-        put(DOCTYPE);
-        put(str((node as ProcessingInstruction).data));
-        put(name(extras['x-name']));
-        put(name(extras['x-publicId']));
-        put(name(extras['x-systemId']));
+        w.put(DOCTYPE);
+        w.put(w.str((node as ProcessingInstruction).data));
+        w.put(w.name(extras['x-name']));
+        w.put(w.name(extras['x-publicId']));
+        w.put(w.name(extras['x-systemId']));
         break;
       case 'root':
-        put(FRAGMENT);
-        put(name(extras['x-mode']));
+        w.put(FRAGMENT);
+        w.put(w.name(extras['x-mode']));
         children = (node as Document).children;
         break;
       default:
         throw new TypeError(`encodeTree: unexpected ${node.type} node`);
     }
     if (children !== null) {
-      put(children.length);
+      w.put(children.length);
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
   }
-  return { ops: ops.slice(0, n), strings, names };
+  return w.finish();
 }
 
-/** Rebuilds the tree `encodeTree` flattened: the same node classes and fields, linked. */
+/**
+ * Rebuilds the (HTML) tree `encodeTree` flattened: the same node classes and fields, linked.
+ * The elements are met in document order, so the tree's element index is built on the way
+ * (doc-index.ts's `attachIndex`) instead of by a walk on the first query.
+ */
 export function decodeTree(tree: EncodedTree): Document {
   const { ops, strings, names } = tree;
   let p = 0;
   const name = (id: number): string | null | undefined => (id === UNDEFINED ? undefined : id === NULL ? null : names[id]);
   const str = (id: number): string | null | undefined => (id === UNDEFINED ? undefined : id === NULL ? null : strings[id]);
-  // Open parents with the number of children each still expects.
+  // Open parents with the number of children each still expects, and their element number in the index (-1: none).
   const parents: ParentNode[] = [];
   const remaining: number[] = [];
+  const indexOf: number[] = [];
+  const index = new DocumentIndexBuilder();
+  const bucketNames: string[] = [];
+  // Open <template> elements: the index leaves their content out, as css-select does.
+  let templates = 0;
   let root: Document | null = null;
   while (p < ops.length) {
     const kind = ops[p++]!;
     let node: AnyNode;
     let childCount = -1;
+    let at = -1;
     if (kind === ELEMENT) {
-      const tag = names[ops[p++]!]!;
+      const tagId = ops[p++]!;
+      const tag = names[tagId]!;
       const namespace = name(ops[p++]!);
       const count = ops[p++]!;
       const attribs: Record<string, string> = Object.create(null);
@@ -156,6 +185,8 @@ export function decodeTree(tree: EncodedTree): Document {
       (el as unknown as Extras)['x-attribsPrefix'] = prefix;
       node = el;
       childCount = ops[p++]!;
+      if (templates === 0) at = index.add(el, (bucketNames[tagId] ??= tag.toLowerCase()));
+      if (tag === 'template' && childCount > 0) templates++;
     } else if (kind === TEXT) {
       node = new Text(str(ops[p++]!) as string);
     } else if (kind === COMMENT) {
@@ -197,12 +228,17 @@ export function decodeTree(tree: EncodedTree): Document {
     if (childCount > 0) {
       parents.push(node as ParentNode);
       remaining.push(childCount);
+      indexOf.push(at);
     }
     while (parents.length > 0 && remaining[remaining.length - 1] === 0) {
-      parents.pop();
+      const done = parents.pop()!;
       remaining.pop();
+      const i = indexOf.pop()!;
+      if (i >= 0) index.close(i);
+      if (done.type === 'tag' && done.name === 'template') templates--;
     }
   }
   if (root === null || parents.length > 0) throw new TypeError('decodeTree: the tree is truncated');
+  attachIndex(root, index);
   return root;
 }

@@ -1,41 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnyNode } from 'domhandler';
+import { dumpTree as dump } from '../support/dom-dump.js';
 import { parseHtml, serialize } from '../../src/selector/document.js';
 import { decodeTree, encodeTree } from '../../src/selector/tree-codec.js';
-
-/** Every field parse5's tree adapter sets, and the links, as plain data (iterative: deep trees). */
-function dump(root: AnyNode): unknown[] {
-  const out: unknown[] = [];
-  const stack: AnyNode[] = [root];
-  while (stack.length) {
-    const n = stack.pop()! as AnyNode & Record<string, unknown>;
-    const children = (n as { children?: AnyNode[] }).children ?? [];
-    children.forEach((c, i) => {
-      assert.equal(c.parent, n, 'parent link');
-      assert.equal(c.prev, children[i - 1] ?? null, 'prev link');
-      assert.equal(c.next, children[i + 1] ?? null, 'next link');
-    });
-    out.push([
-      n.type,
-      n.constructor.name,
-      n.name,
-      n.namespace,
-      n.data,
-      n.attribs && Object.getPrototypeOf(n.attribs),
-      n.attribs && { ...(n.attribs as object) },
-      n['x-attribsNamespace'] && { ...(n['x-attribsNamespace'] as object) },
-      n['x-attribsPrefix'] && { ...(n['x-attribsPrefix'] as object) },
-      n['x-mode'],
-      n['x-name'],
-      n['x-publicId'],
-      n['x-systemId'],
-      children.length,
-    ]);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-  return out;
-}
 
 const PAGES: Record<string, string> = {
   empty: '',

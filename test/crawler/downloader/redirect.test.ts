@@ -133,4 +133,15 @@ describe('MetaRefreshMiddleware', { timeout: 30_000 }, () => {
     assert.ok(r instanceof Request);
     assert.equal(r.url, 'http://a.example/x?a=1&b=2');
   });
+
+  it('follows a refresh whatever the case of the word, as browsers do', () => {
+    const mw = new MetaRefreshMiddleware(100, ['noscript'], 20, 2, new Logger('t', 10, new MemorySink()));
+    const req = new Request('http://a.example/');
+    for (const word of ['ReFresh', 'rEfReSh', 'REFRESH']) {
+      const html = `<head><meta http-equiv="${word}" content="0;url=/x"></head>`;
+      const r = mw.processResponse(req, new Response({ url: req.url, headers: { 'Content-Type': 'text/html' }, body: Buffer.from(html), request: req }));
+      assert.ok(r instanceof Request, word);
+      assert.equal(r.url, 'http://a.example/x');
+    }
+  });
 });
