@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
   { name: 'crawl', file: 'crawl.ts', args: ['20000'], what: 'full crawl of a 20,000-product shop vs the raw fetch and parse limits (issue 2)' },
   { name: 'fetch', file: 'fetch.ts', args: ['5000', '64'], what: 'HttpDownloader vs raw undici' },
   { name: 'parse', file: 'parse.ts', args: [], what: 'parse5 + css-select extraction vs htmlparser2' },
+  { name: 'threads', file: 'threads.ts', args: ['5000', '2'], what: 'crawl pages/s and CPU per page with 0, 1, 2, … parse threads; RSS per thread (issue 20)' },
   { name: 'xpath', file: 'xpath.ts', args: [], what: 'XPath vs CSS extraction on the catalogue site (issue 15)' },
   { name: 'cli-help', file: 'cli-help.ts', args: [], what: '`tscrapy --help` start-up time (issue 3)' },
   { name: 'startup', file: 'startup.ts', args: [], what: '`tscrapy runspider` of a cached spider to its first request (issue 20)' },

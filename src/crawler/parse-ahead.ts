@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { ParsePool } from '../selector/parse-pool.js';
 import { InvalidArgumentError } from './errors.js';
 import { markupType } from './http/encoding.js';
@@ -12,13 +12,40 @@ export const WARM_UP_PAGES = 32;
 /** Pages queued per thread beyond which the main thread parses the next ones itself. */
 const QUEUE_PER_THREAD = 16;
 
+/** Memory per thread PARSE_THREADS=auto allows: a thread's own heap (≈20–25 MiB once it has parsed) stays under a tenth of it. */
+const MEMORY_PER_AUTO_THREAD = 256 * 1024 * 1024;
+
+/** What PARSE_THREADS=auto depends on. */
+export interface ParseMachine {
+  /** Cores this process may run on (`os.availableParallelism()`: it follows `taskset`). */
+  cores: number;
+  /** Bytes of memory this process may use: the machine's, or its cgroup's limit when lower. */
+  memoryBytes: number;
+}
+
+/** This process's cores and memory. */
+export function currentMachine(): ParseMachine {
+  // constrainedMemory() is 0, undefined or 2^64 when there is no limit.
+  const limit = process.constrainedMemory?.() ?? 0;
+  const memoryBytes = limit > 0 && limit < totalmem() ? limit : totalmem();
+  return { cores: availableParallelism(), memoryBytes };
+}
+
 /**
- * Threads for PARSE_THREADS: a number as given, or for 'auto' one per core but the one the
- * event loop runs on, at most 4.
+ * PARSE_THREADS=auto: a thread per core but the one the event loop runs on, and at most one per
+ * 256 MiB of memory. It is a maximum: threads start only while those running fall behind
+ * (ParsePool), so a crawl that cannot keep them busy starts fewer.
+ */
+export function autoParseThreads(machine: ParseMachine): number {
+  return Math.max(0, Math.min(machine.cores - 1, Math.floor(machine.memoryBytes / MEMORY_PER_AUTO_THREAD)));
+}
+
+/**
+ * Threads for PARSE_THREADS: a number as given, or `autoParseThreads()` for 'auto'.
  * @throws InvalidArgumentError naming the setting when the value is neither.
  */
-export function parseThreadCount(value: unknown): number {
-  if (value === 'auto' || value === null || value === undefined) return Math.max(0, Math.min(4, availableParallelism() - 1));
+export function parseThreadCount(value: unknown, machine: ParseMachine = currentMachine()): number {
+  if (value === 'auto' || value === null || value === undefined) return autoParseThreads(machine);
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 64) {
     throw new InvalidArgumentError(`PARSE_THREADS must be 'auto' or a whole number from 0 to 64 (0: parse on the main thread), got ${JSON.stringify(value)}`);
@@ -27,7 +54,7 @@ export function parseThreadCount(value: unknown): number {
 }
 
 export interface ParseAheadOptions {
-  /** Parse threads (at least 1; with none, the crawl has no ParseAhead). */
+  /** Most parse threads (at least 1; with none, the crawl has no ParseAhead); they start as needed. */
   threads: number;
   stats: StatsCollector;
   logger: Logger;
@@ -40,7 +67,8 @@ export interface ParseAheadOptions {
  * time, so a callback that reads JSON or never calls `css()` is not parsed for; the first
  * pages of a crawl parse lazily on the main thread, as always. When the threads fall behind,
  * the main thread parses the next pages itself. Counted in `parse/thread_count`,
- * `parse/main_count` and (pages parsed ahead for nothing) `parse/thread_unused_count`.
+ * `parse/main_count`, (pages parsed ahead for nothing) `parse/thread_unused_count` and (threads
+ * the crawl started, at most PARSE_THREADS) `parse/threads_started`.
  */
 export class ParseAhead {
   readonly #opts: ParseAheadOptions;
@@ -66,7 +94,9 @@ export class ParseAhead {
     const pool = this.#pool;
     if (!pool.usable || this.#mainParsed < WARM_UP_PAGES) return;
     if (this.#usedLastTime(request) === false || response.body.length === 0 || !response.isText) return;
-    if (pool.backlog >= this.#opts.threads * QUEUE_PER_THREAD) return;
+    // Bounded by the threads running, not the most there may be: pages queued behind a thread
+    // that is slow to start would wait (and hold their memory) when the main thread is free.
+    if (pool.backlog >= Math.max(1, pool.threadCount) * QUEUE_PER_THREAD) return;
     if (markupType(response.body, response.headers.get('content-type')) !== 'html') return;
     return pool.parse(response.body, response.encoding).then((page) => {
       if (page !== null) response.adoptParsed(page);
@@ -90,6 +120,7 @@ export class ParseAhead {
   }
 
   close(): Promise<void> {
+    if (this.#pool.threadCount > 0) this.#opts.stats.setValue('parse/threads_started', this.#pool.threadCount);
     return this.#pool.close();
   }
 

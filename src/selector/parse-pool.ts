@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Document } from 'domhandler';
+import { PoolGrowth } from './pool-growth.js';
 import { decodeTree, type EncodedTree } from './tree-codec.js';
 
 /** A body to parse, as the pool sends it to a thread. */
@@ -15,7 +16,7 @@ export interface ParseJob {
 export type ParseResult = { id: number; tree: EncodedTree } | { id: number; error: string };
 
 export interface ParsePoolOptions {
-  /** Worker threads to parse on (at least 1). */
+  /** Most worker threads to parse on (at least 1); they start as the work needs them (see ParsePool). */
   threads: number;
   /** Told once, when a thread fails and the pool stops (parsing then happens on the caller's thread). */
   onFailure?: (error: Error) => void;
@@ -48,9 +49,17 @@ export class ParsedPage {
   }
 }
 
+interface Pending {
+  resolve: (page: ParsedPage | null) => void;
+  /** performance.now() when the job was sent. */
+  sentAt: number;
+}
+
 interface Thread {
   worker: Worker;
-  pending: Map<number, (page: ParsedPage | null) => void>;
+  pending: Map<number, Pending>;
+  /** performance.now() of the thread's last answer; 0 before the first. */
+  answeredAt: number;
   /** Jobs sent to the thread. */
   sent: number;
   /** Jobs the thread has finished, counted by the thread itself (`Int32Array` on shared memory). */
@@ -58,23 +67,37 @@ interface Thread {
 }
 
 /**
+ * A new thread may start only when every running thread has this many jobs unfinished: one it
+ * parses and at least one waiting. Below that the threads keep up, and another would cost its
+ * memory (≈20 MiB once it has parsed; bench/README.md, threads) for nothing.
+ */
+const GROW_AT_BACKLOG = 2;
+
+/**
  * Parses HTML on worker threads so that the event loop stays free for callbacks, downloads and
  * feeds: the thread decodes and parses, the main thread rebuilds the tree when it is first
  * queried (≈5% of the parse).
- * Threads start on the first job; each is referenced only while it has jobs, so an idle pool
- * never keeps the process alive. `parse()` resolves to null when the pool cannot parse (closed,
- * or a thread failed): the caller then parses itself, so no response is ever lost to the pool.
+ * The first thread starts on the first job; the next ones start one at a time while the running
+ * ones fall behind (each has a job waiting, and none is still starting), up to `threads`, and
+ * only while the last one started paid (PoolGrowth). So a crawl that cannot keep many threads
+ * busy, or a machine without the cores for them, does not pay for them. An idle thread waits on
+ * its message port (no CPU); each is referenced only while it has jobs, so an idle pool never
+ * keeps the process alive. `parse()` resolves to null when the pool cannot parse (closed, or a
+ * thread failed): the caller then parses itself, so no response is ever lost to the pool.
  */
 export class ParsePool {
   readonly #opts: ParsePoolOptions;
   readonly #threads: Thread[] = [];
+  readonly #growth: PoolGrowth;
   #nextId = 0;
+  #started = 0;
   #closed = false;
   #failed = false;
 
   constructor(opts: ParsePoolOptions) {
     if (!Number.isInteger(opts.threads) || opts.threads < 1) throw new RangeError(`ParsePool needs at least one thread, got ${opts.threads}`);
     this.#opts = opts;
+    this.#growth = new PoolGrowth(opts.threads);
   }
 
   /**
@@ -85,6 +108,11 @@ export class ParsePool {
     let n = 0;
     for (const t of this.#threads) n += backlogOf(t);
     return n;
+  }
+
+  /** Threads started so far (until `close()`): at most the `threads` option, fewer when fewer kept up. */
+  get threadCount(): number {
+    return this.#started;
   }
 
   /** Whether `parse()` can still parse (not closed, no thread failed). */
@@ -103,7 +131,7 @@ export class ParsePool {
     const copy = new Uint8Array(body);
     return new Promise((resolve) => {
       if (thread.pending.size === 0) thread.worker.ref();
-      thread.pending.set(id, resolve);
+      thread.pending.set(id, { resolve, sentAt: performance.now() });
       thread.sent++;
       const job: ParseJob = { id, body: copy, encoding };
       thread.worker.postMessage(job, [copy.buffer as ArrayBuffer]);
@@ -129,8 +157,18 @@ export class ParsePool {
         bestBacklog = backlog;
       }
     }
-    if ((best === undefined || bestBacklog > 0) && this.#threads.length < this.#opts.threads) return this.#start();
-    return best!;
+    if (best === undefined) return this.#start();
+    if (bestBacklog >= GROW_AT_BACKLOG && !this.#anyStarting() && this.#growth.shouldGrow(this.#threads.length)) return this.#start();
+    return best;
+  }
+
+  /**
+   * Whether a thread has not finished its first job yet (it may still be loading its modules):
+   * its backlog says nothing about the pool's speed then, and a burst of jobs during one
+   * thread's start would otherwise start every other thread too.
+   */
+  #anyStarting(): boolean {
+    return this.#threads.some((t) => Atomics.load(t.done, 0) === 0);
   }
 
   #start(): Thread {
@@ -151,21 +189,27 @@ export class ParsePool {
       stdout: false,
       stderr: false,
     });
-    const thread: Thread = { worker, pending: new Map(), sent: 0, done };
+    const thread: Thread = { worker, pending: new Map(), answeredAt: 0, sent: 0, done };
     worker.unref();
     worker.on('message', (result: ParseResult) => {
-      const resolve = thread.pending.get(result.id);
-      if (resolve === undefined) return;
+      const pending = thread.pending.get(result.id);
+      if (pending === undefined) return;
       thread.pending.delete(result.id);
       if (thread.pending.size === 0) worker.unref();
+      // The thread works through its jobs in order: this one from when it was sent or the last
+      // one answered, whichever came later. The first one also loaded the thread: not a measure.
+      const now = performance.now();
+      if (thread.answeredAt > 0) this.#growth.answered(now - Math.max(pending.sentAt, thread.answeredAt));
+      thread.answeredAt = now;
       // A page the thread could not parse is parsed again by the caller, which reports the error.
-      resolve('tree' in result ? new ParsedPage(result.tree) : null);
+      pending.resolve('tree' in result ? new ParsedPage(result.tree) : null);
     });
     worker.on('error', (err) => this.#fail(thread, err));
     worker.on('exit', (code) => {
       if (!this.#closed) this.#fail(thread, new Error(`a parse thread exited with code ${code}`));
     });
     this.#threads.push(thread);
+    this.#started++;
     return thread;
   }
 
@@ -184,6 +228,6 @@ function backlogOf(thread: Thread): number {
 }
 
 function settleAll(thread: Thread, value: null): void {
-  for (const resolve of thread.pending.values()) resolve(value);
+  for (const { resolve } of thread.pending.values()) resolve(value);
   thread.pending.clear();
 }

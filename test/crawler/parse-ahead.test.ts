@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync, promises, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { crawl } from '../../src/crawler/crawl.js';
-import { WARM_UP_PAGES } from '../../src/crawler/parse-ahead.js';
+import { autoParseThreads, parseThreadCount, WARM_UP_PAGES } from '../../src/crawler/parse-ahead.js';
 import type { Response } from '../../src/crawler/http/response.js';
 import { MemorySink } from '../../src/crawler/logger.js';
 import { Spider } from '../../src/crawler/spider.js';
@@ -51,6 +52,9 @@ after(async () => {
 });
 
 const sortedJson = (items: unknown[]) => items.map((i) => JSON.stringify(i)).sort();
+const GiB = 1024 ** 3;
+/** OS threads of this process (Linux). */
+const osThreads = () => readdirSync('/proc/self/task').length;
 
 describe('PARSE_THREADS', { timeout: 90_000 }, () => {
   it('parses pages on a thread after the warm-up, and scrapes exactly what the main thread scrapes', async () => {
@@ -152,6 +156,56 @@ describe('PARSE_THREADS', { timeout: 90_000 }, () => {
     } finally {
       await new Promise((r) => site.close(r));
     }
+  });
+
+  it("resolves 'auto' to a thread per core but one, at most one per 256 MiB of memory", () => {
+    assert.equal(autoParseThreads({ cores: 1, memoryBytes: 16 * GiB }), 0);
+    assert.equal(autoParseThreads({ cores: 2, memoryBytes: 16 * GiB }), 1);
+    assert.equal(autoParseThreads({ cores: 8, memoryBytes: 16 * GiB }), 7, 'no cap of 4 any more');
+    assert.equal(autoParseThreads({ cores: 64, memoryBytes: 64 * GiB }), 63);
+    assert.equal(autoParseThreads({ cores: 16, memoryBytes: 1 * GiB }), 4, 'a 1 GiB container');
+    assert.equal(autoParseThreads({ cores: 4, memoryBytes: 200 * 1024 ** 2 }), 0);
+    assert.equal(parseThreadCount('auto', { cores: 12, memoryBytes: 8 * GiB }), 11);
+    assert.equal(parseThreadCount(undefined, { cores: 12, memoryBytes: 8 * GiB }), 11);
+    assert.equal(parseThreadCount('3', { cores: 12, memoryBytes: 8 * GiB }), 3, 'a number is taken as given');
+    assert.equal(parseThreadCount(16, { cores: 2, memoryBytes: 1 * GiB }), 16);
+  });
+
+  it('with PARSE_THREADS=8 and one page at a time, starts one thread and scrapes what the main thread scrapes', async () => {
+    const args = { startUrl: `${shop.origin}/` };
+    const one = { CONCURRENT_REQUESTS: 1, CONCURRENT_REQUESTS_PER_DOMAIN: 1 };
+    const threaded = await crawl(CatalogueSpider, { args, settings: { ...quiet, ...one, PARSE_THREADS: 8 }, logSink: new MemorySink() });
+    const single = await crawl(CatalogueSpider, { args, settings: { ...quiet, ...one, PARSE_THREADS: 0 }, logSink: new MemorySink() });
+    assert.deepEqual(sortedJson(threaded.items), sortedJson(single.items));
+    assert.ok((threaded.stats['parse/thread_count'] as number) > 200);
+    // The scraper holds one response at a time (SCRAPER_SLOT_MAX_ACTIVE_SIZE=1): a thread never has one waiting.
+    assert.equal(threaded.stats['parse/threads_started'], 1);
+    assert.equal(single.stats['parse/threads_started'], undefined);
+  });
+
+  it('ends every parse thread it started when the crawl ends', { skip: !existsSync('/proc/self/task') && 'needs /proc' }, async () => {
+    // libuv's pool starts its threads on first use: before counting.
+    await promises.stat('.');
+    const before = osThreads();
+    let during = 0;
+    class Counting extends CatalogueSpider {
+      override *parseProduct(response: Response) {
+        during = Math.max(during, osThreads());
+        yield* super.parseProduct(response);
+      }
+    }
+    const result = await crawl(Counting, {
+      args: { startUrl: `${shop.origin}/` },
+      settings: { ...quiet, CONCURRENT_REQUESTS: 32, CONCURRENT_REQUESTS_PER_DOMAIN: 32, SCRAPER_SLOT_MAX_ACTIVE_SIZE: 5_000_000, PARSE_THREADS: 8 },
+      logSink: new MemorySink(),
+    });
+    assert.deepEqual(sortedJson(result.items), sortedJson((await crawl(CatalogueSpider, { args: { startUrl: `${shop.origin}/` }, settings: { ...quiet, PARSE_THREADS: 0 }, logSink: new MemorySink() })).items));
+    const started = result.stats['parse/threads_started'] as number;
+    assert.ok(started >= 1 && started <= 8, `${started} threads started`);
+    assert.ok(during >= before + 1, 'a parse thread ran during the crawl');
+    // terminate() has resolved for each; the OS threads are joined right after.
+    for (let i = 0; osThreads() > before && i < 400; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(osThreads(), before, 'no parse thread outlives the crawl');
   });
 
   it('refuses a value that is neither auto nor a thread count, naming the setting', async () => {

@@ -44,6 +44,31 @@ describe('ParsePool', { timeout: 60_000 }, () => {
     assert.equal(pool.usable, false);
   });
 
+  it('starts one thread, however many it may start, while jobs come one at a time', async () => {
+    const pool = new ParsePool({ threads: 8 });
+    try {
+      for (let i = 0; i < 80; i++) {
+        const parsed = await pool.parse(new TextEncoder().encode(page(i)), 'utf-8');
+        assert.match(serialize(parsed!.take()!, 'html'), new RegExp(`Page ${i}<`));
+      }
+      assert.equal(pool.threadCount, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('starts no other thread for a burst of jobs that comes while the first is starting', async () => {
+    const pool = new ParsePool({ threads: 8 });
+    try {
+      const texts = Array.from({ length: 50 }, (_, i) => page(i));
+      const pages = await Promise.all(texts.map((t) => pool.parse(new TextEncoder().encode(t), 'utf-8')));
+      pages.forEach((p, i) => assert.equal(serialize(p!.take()!, 'html'), serialize(parseHtml(texts[i]!), 'html')));
+      assert.equal(pool.threadCount, 1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses a pool without threads', () => {
     assert.throws(() => new ParsePool({ threads: 0 }), /at least one thread/);
   });

@@ -187,10 +187,12 @@ export interface DefaultSettings {
   /** Refreshes with a longer delay, in seconds, are not followed. @default 100 */
   METAREFRESH_MAXDELAY: number;
   /**
-   * Worker threads that parse HTML before callbacks run, so that parse5 runs beside the event
-   * loop instead of on it: 'auto' (one per core but one, at most 4), or a number; 0 parses every
-   * page lazily on the main thread. Threads start only after the first 32 pages a callback
-   * queried, so short crawls never start one. @default 'auto'
+   * Most worker threads that parse HTML before callbacks run, so that parse5 runs beside the
+   * event loop instead of on it: 'auto' (one per core but one, and at most one per 256 MiB of
+   * memory), or a number; 0 parses every page lazily on the main thread. Threads start only
+   * after the first 32 pages a callback queried, so short crawls never start one, and then one at
+   * a time while those running all have a page waiting, so a crawl starts only the threads it
+   * keeps busy (stat `parse/threads_started`). @default 'auto'
    */
   PARSE_THREADS: number | 'auto';
   /** Randomise DOWNLOAD_DELAY between 0.5× and 1.5×. @default true */

@@ -1,0 +1,163 @@
+// Issue 20, step 3: how the crawl scales with parse threads. The catalogue crawl of bench/crawl.ts
+// (CatalogueSpider, concurrency 64, JSONL feed) against the demo shop served from memory
+// (bench/threads-site.mjs: each page rendered once, so the site costs little CPU per page), with
+// PARSE_THREADS = 0, 1, … up to what the machine has, one oversubscribed point and 8 (a maximum
+// the crawl cannot keep busy here: the threads it starts and its peak RSS). With 3 cores or more
+// the site is pinned to core 0 and the crawler to the others (`taskset`); with fewer, both share
+// the machine and the per-page CPU split is what to read: the crawler's main thread M µs/page and
+// the parse threads P µs/page bound N threads at min(N × 10⁶/P, 10⁶/M, the raw fetch limit)
+// pages/s on a machine with the cores for them. Then the RSS a ParsePool costs per thread.
+// Each measurement runs in a fresh process over the built JS; rounds alternate the order.
+//
+//   node --import tsx bench/threads.ts [products=5000] [rounds=2]
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CRAWL_PROCESS_FLAGS } from '../src/crawler/heap.js';
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+
+/** CPU µs a process has used (/proc/PID/stat, all its threads). */
+function processCpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10_000;
+}
+
+/** Runs `args` with Node (under `taskset -c cpus` when given); its last stdout line as JSON, and its peak RSS (VmHWM, MiB). */
+function measure(args: string[], cpus?: string): Promise<Record<string, number> & { peakRssMb: number }> {
+  const [cmd, argv] = cpus ? ['taskset', ['-c', cpus, process.execPath, ...args]] : [process.execPath, args];
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    let hwmKb = 0;
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    const poll = setInterval(() => {
+      try {
+        hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? hwmKb);
+      } catch {
+        // exited between two polls
+      }
+    }, 10);
+    const timer = setTimeout(() => p.kill('SIGKILL'), 15 * 60_000);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`bench ${args.join(' ')} failed with exit ${code}`));
+      else resolve({ ...(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>), peakRssMb: hwmKb / 1024 });
+    });
+  });
+}
+
+/** The site from memory, in its own process (pinned to `cpus` when given). */
+async function startSite(products: number, cpus?: string): Promise<{ origin: string; pid: number; close(): Promise<void> }> {
+  const args = [here('./threads-site.mjs'), String(products)];
+  const child = cpus ? spawn('taskset', ['-c', cpus, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (l) => {
+      rl.close();
+      resolve(l);
+    });
+    child.once('exit', (code) => reject(new Error(`the bench site exited with code ${code} before listening`)));
+  });
+  return {
+    origin: (JSON.parse(line) as { origin: string }).origin,
+    pid: child.pid!,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.stdin!.end();
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+export interface ThreadsRun {
+  threads: number;
+  pagesPerSecond: number;
+  /** µs of CPU per page: the crawler's main thread, its parse threads, its other threads, the site. */
+  mainUsPerPage: number;
+  threadsUsPerPage: number;
+  otherUsPerPage: number;
+  siteUsPerPage: number;
+  /** µs of parse-thread CPU per page parsed on a thread. */
+  threadUsPerThreadPage: number;
+  threadsStarted: number;
+  parsedOnThreads: number;
+  parsedOnMain: number;
+  peakRssMb: number;
+  load1: number;
+}
+
+export async function benchThreads(products = 5000, rounds = 2) {
+  const cores = availableParallelism();
+  const pinned = hasTaskset && cores >= 3;
+  const siteCpus = pinned ? '0' : undefined;
+  const crawlerCpus = pinned ? `1-${cores - 1}` : undefined;
+  const crawlerCores = pinned ? cores - 1 : cores;
+  // 0 … one per crawler core but the main thread's, then one more than fits, then 8.
+  const points = [...new Set([...Array.from({ length: crawlerCores + 1 }, (_, i) => i), 8])];
+  const site = await startSite(products, siteCpus);
+  const runs: ThreadsRun[] = [];
+  try {
+    const fetch = await measure([here('./crawl-child.mjs'), 'fetch', site.origin, String(products), '0'], crawlerCpus);
+    // Not reported: renders every page into the site's memory and warms its code.
+    await measure([...CRAWL_PROCESS_FLAGS, here('./threads-child.mjs'), 'crawl', site.origin, '1'], crawlerCpus);
+    for (let round = 0; round < rounds; round++) {
+      for (const threads of round % 2 === 0 ? points : [...points].reverse()) {
+        const site0 = processCpuUs(site.pid);
+        const load1 = loadavg()[0]!;
+        const r = await measure([...CRAWL_PROCESS_FLAGS, here('./threads-child.mjs'), 'crawl', site.origin, String(threads)], crawlerCpus);
+        const pages = r.pages!;
+        runs.push({
+          threads,
+          pagesPerSecond: pages / r.seconds!,
+          mainUsPerPage: r.mainUs! / pages,
+          threadsUsPerPage: r.threadsUs! / pages,
+          otherUsPerPage: (r.cpuUs! - r.mainUs! - r.threadsUs!) / pages,
+          siteUsPerPage: (processCpuUs(site.pid) - site0) / pages,
+          threadUsPerThreadPage: r.parsedOnThreads ? r.threadsUs! / r.parsedOnThreads : 0,
+          threadsStarted: r.threadsStarted!,
+          parsedOnThreads: r.parsedOnThreads!,
+          parsedOnMain: r.parsedOnMain!,
+          peakRssMb: r.peakRssMb,
+          load1,
+        });
+      }
+    }
+    const pool = [];
+    for (const threads of [1, 2, 4, 8, 16]) pool.push(await measure([...CRAWL_PROCESS_FLAGS, here('./threads-child.mjs'), 'pool', String(threads), '300'], crawlerCpus));
+    return { cores, pinned, rawFetchPerSecond: fetch.perSecond!, runs, pool, ceiling: ceiling(runs, fetch.perSecond!) };
+  } finally {
+    await site.close();
+  }
+}
+
+/**
+ * The paper side: with the per-page CPU of the 1-thread crawls (M on the main thread, P on the
+ * thread for the pages it parsed, the share s of pages it parsed), N threads on cores of their
+ * own reach min(N × 10⁶/(s·P), 10⁶/M, fetch); the target is 0.8 × N × the 1-thread rate.
+ */
+function ceiling(runs: ThreadsRun[], fetch: number) {
+  const one = runs.filter((r) => r.threads === 1);
+  const avg = (f: (r: ThreadsRun) => number) => one.reduce((a, r) => a + f(r), 0) / one.length;
+  const m = avg((r) => r.mainUsPerPage);
+  const p = avg((r) => r.threadsUsPerPage);
+  const rate = (n: number) => Math.min((n * 1e6) / p, 1e6 / m, fetch);
+  return {
+    mainUsPerPage: m,
+    threadsUsPerPage: p,
+    byThreads: [1, 2, 3, 4, 6, 8, 16].map((n) => ({ threads: n, pagesPerSecond: rate(n), ofTarget: rate(n) / (0.8 * n * rate(1)) })),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchThreads(Number(process.argv[2] ?? 5000), Number(process.argv[3] ?? 2));
+  console.log(JSON.stringify(r, null, 2));
+}
