@@ -44,6 +44,23 @@ const importMetaUrl = {
   },
 };
 
+/**
+ * undici's cookie helpers (getCookies …) also accept Node's own global Headers, and look it up
+ * when undici's index loads: reading `globalThis.Headers` makes Node load its built-in copy of
+ * undici, ≈25 ms of CPU, a tenth of a short crawl's start. tscrapy handles cookies with
+ * tough-cookie and never calls those helpers, so the bundle does not look the global up.
+ */
+const undiciCookies = {
+  name: 'tscrapy-undici-cookies',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, async (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      const out = await transform(code, { define: { 'globalThis.Headers': 'undefined' }, format: 'cjs', target: 'node20', sourcefile: args.path });
+      return { contents: out.code, loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: entries,
@@ -58,7 +75,7 @@ const result = await build({
   keepNames: true,
   // Bundled CommonJS packages call require (esbuild's docs advise this banner for ESM on Node).
   banner: { js: "import { createRequire as __tscrapyCreateRequire } from 'node:module';\nconst require = __tscrapyCreateRequire(import.meta.url);" },
-  plugins: [importMetaUrl],
+  plugins: [importMetaUrl, undiciCookies],
   metafile: true,
   logLevel: 'warning',
 });
