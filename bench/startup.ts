@@ -2,14 +2,16 @@
 // an already cached spider file to its first request arriving at a site on 127.0.0.1, and to
 // the process's exit (a one-page crawl). Baseline in the same run: a bare `node` that sends the
 // same request with node:http. Runs alternate, after one of each not counted (it fills the
-// runspider cache and the page cache); medians are reported. Other tscrapy builds given by the
+// runspider cache and the page cache); medians are reported. Besides wall time, the CPU time the
+// process had used when its request arrived (user + system, from /proc on Linux): on a shared
+// machine wall time measures the neighbours too, CPU time much less so. Other tscrapy builds given by the
 // path of their bin/run.js run in the same rounds (before/after a change in one run).
 //
 //   node --import tsx bench/startup.ts [runs=15] [OTHER/bin/run.js…]
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,8 @@ export interface StartupResult {
   firstRequestMs: number;
   /** Median ms from spawn to exit. */
   exitMs: number;
+  /** Median CPU ms (user + system) the process had used when its request arrived; NaN off Linux. */
+  firstRequestCpuMs: number;
   /** Every run's first-request time, in order. */
   runs: number[];
 }
@@ -48,13 +52,26 @@ const server = createServer((req, res) => {
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-/** Spawns `args` with Node; resolves with ms to the first request and ms to exit. */
-function once(args: string[]): Promise<{ first: number; exit: number }> {
+/** CPU ms (user + system) process `pid` has used so far: /proc/PID/stat's utime and stime, in clock ticks of 10 ms. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Spawns `args` with Node; resolves with ms to the first request, its CPU ms by then, and ms to exit. */
+function once(args: string[]): Promise<{ first: number; cpu: number; exit: number }> {
   return new Promise((resolve, reject) => {
     let first = NaN;
+    let cpu = NaN;
     const t0 = performance.now();
     arrived = () => {
-      if (Number.isNaN(first)) first = performance.now() - t0;
+      if (!Number.isNaN(first)) return;
+      first = performance.now() - t0;
+      cpu = cpuMs(p.pid);
     };
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -66,7 +83,7 @@ function once(args: string[]): Promise<{ first: number; exit: number }> {
       const exit = performance.now() - t0;
       arrived = undefined;
       if (code !== 0 || Number.isNaN(first)) reject(new Error(`${args.join(' ')}: exit ${code}, ${Number.isNaN(first) ? 'no request' : ''}\n${stderr}`));
-      else resolve({ first, exit });
+      else resolve({ first, cpu, exit });
     });
   });
 }
@@ -91,15 +108,17 @@ export async function benchStartup(runs = 15, otherBins: string[] = []): Promise
     ];
     const firsts = configs.map(() => [] as number[]);
     const exits = configs.map(() => [] as number[]);
+    const cpus = configs.map(() => [] as number[]);
     for (const c of configs) await once(c.args);
     for (let i = 0; i < runs; i++) {
       for (const [j, c] of configs.entries()) {
         const r = await once(c.args);
         firsts[j]!.push(r.first);
         exits[j]!.push(r.exit);
+        cpus[j]!.push(r.cpu);
       }
     }
-    return configs.map((c, j) => ({ label: c.label, firstRequestMs: median(firsts[j]!), exitMs: median(exits[j]!), runs: firsts[j]!.map((x) => Math.round(x)) }));
+    return configs.map((c, j) => ({ label: c.label, firstRequestMs: median(firsts[j]!), exitMs: median(exits[j]!), firstRequestCpuMs: median(cpus[j]!), runs: firsts[j]!.map((x) => Math.round(x)) }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,10 +129,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const results = await benchStartup(Number(process.argv[2] ?? 15), process.argv.slice(3));
     const base = results[0]!.firstRequestMs;
     console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log('| | first request, median ms | ratio to baseline | exit, median ms | runs (first request, ms) |');
-    console.log('|---|---|---|---|---|');
+    const baseCpu = results[0]!.firstRequestCpuMs;
+    console.log('| | first request, median ms | ratio to baseline | CPU by the first request, median ms | ratio | exit, median ms | runs (first request, ms) |');
+    console.log('|---|---|---|---|---|---|---|');
     for (const r of results) {
-      console.log(`| ${r.label} | ${r.firstRequestMs.toFixed(0)} | ${(r.firstRequestMs / base).toFixed(2)} | ${r.exitMs.toFixed(0)} | ${r.runs.join(' ')} |`);
+      console.log(
+        `| ${r.label} | ${r.firstRequestMs.toFixed(0)} | ${(r.firstRequestMs / base).toFixed(2)} | ${r.firstRequestCpuMs.toFixed(0)} | ${(r.firstRequestCpuMs / baseCpu).toFixed(2)} | ${r.exitMs.toFixed(0)} | ${r.runs.join(' ')} |`,
+      );
     }
   } finally {
     server.close();

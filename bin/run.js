@@ -5,6 +5,15 @@
 // 47 CommonJS files, a fifth of what a crawl's start-up loads. tscrapy's engines (>=20.19) are
 // stricter and npm checks them at install. (Set before the import, which is why it is dynamic.)
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1';
-const { execute } = await import('@oclif/core/execute');
 
-await execute({ dir: import.meta.url });
+const argv = process.argv.slice(2);
+const end = argv.indexOf('--');
+// `crawl` and `runspider` start from the pre-bundled crawl entry (scripts/bundle.js): a few files
+// instead of ≈550 modules. Their help takes oclif's usual path, as every other command does.
+if ((argv[0] === 'crawl' || argv[0] === 'runspider') && !(end === -1 ? argv : argv.slice(0, end)).includes('--help')) {
+  const { main } = await import('../dist/bundled/crawl-main.js');
+  await main(argv, import.meta.url);
+} else {
+  const { execute } = await import('@oclif/core/execute');
+  await execute({ dir: import.meta.url });
+}

@@ -1,7 +1,7 @@
 import { readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { VERSION } from '../crawler/settings/defaults.js';
-import { BUNDLE_FILE, MAP_FILE, bundle, sha256, type BundleOutput } from './bundler.js';
+import { BUNDLE_FILE, MAP_FILE, bundle, esbuildVersion, sha256, type BundleOutput } from './bundler.js';
 import { ensureFile, removeStaleTemps, STALE_TEMP_MS } from './cache-file.js';
 import { generateEntry, type EntryInputs } from './entry.js';
 import { tscrapyEntryUrl } from './load.js';
@@ -82,12 +82,11 @@ interface CacheIndex {
 export async function buildProject(project: ProjectInfo, options: BuildOptions = {}): Promise<BuiltProject> {
   const inputs = await projectEntryInputs(project);
   const entry = generateEntry(inputs);
-  const esbuildVersion = (await import('esbuild')).version;
   const configs = await Promise.all(CONFIG_FILES.map((f) => readOr(join(project.root, f))));
   // The key of everything known before esbuild runs; the inputs it then reads are checked by content.
   // The running tscrapy is part of it: the folder's node_modules/tscrapy points to it (linkTscrapy),
   // and two installs crawling the project at once must not repoint each other's folder.
-  const entryKey = sha256(JSON.stringify({ VERSION, esbuildVersion, entry, configs, node: 20, tscrapy: tscrapyEntryUrl() })).slice(0, 16);
+  const entryKey = sha256(JSON.stringify({ VERSION, esbuildVersion: esbuildVersion(), entry, configs, node: 20, tscrapy: tscrapyEntryUrl() })).slice(0, 16);
   const cacheRoot = join(project.root, '.tscrapy', 'build');
   const indexFile = join(cacheRoot, `index-${entryKey}.json`);
   const useCache = options.cache !== false && !options.outDir;

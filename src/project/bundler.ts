@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin, BuildFailure, Message } from 'esbuild';
 import { BuildError, type BuildDiagnostic } from './errors.js';
 
@@ -163,6 +164,16 @@ export async function bundle(entry: string, baseDir: string): Promise<BundleOutp
     .map((p) => relative(baseDir, resolve(baseDir, p)).split(sep).join('/'))
     .sort();
   return { code: code.contents, map: map.contents, inputs, externals: [...externals].sort(), warnings };
+}
+
+/** esbuild's version, read from its package.json: importing esbuild would cost more than a cache hit saves. */
+export function esbuildVersion(): string {
+  try {
+    const main = fileURLToPath(import.meta.resolve('esbuild'));
+    return (JSON.parse(readFileSync(join(dirname(main), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** sha256 hex of bytes or text. */

@@ -22,8 +22,20 @@ export interface ProjectModule {
   components: Record<string, ComponentClass>;
 }
 
-/** The running tscrapy's entry module: dist/index.js when built, src/index.ts under tsx. */
+let entryOverride: string | undefined;
+
+/**
+ * Makes the bundles loaded from now on import `tscrapy` from `url` instead of dist/index.js: the
+ * pre-bundled crawl entry (src/cli/crawl-main.ts) holds its own copy of every class, which the
+ * spiders it loads must share.
+ */
+export function useTscrapyEntryUrl(url: string): void {
+  entryOverride = url;
+}
+
+/** The running tscrapy's entry module: dist/index.js when built, src/index.ts under tsx (or the one {@link useTscrapyEntryUrl} set). */
 export function tscrapyEntryUrl(): string {
+  if (entryOverride) return entryOverride;
   const js = new URL('../index.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return js.href;
   return new URL('../index.ts', import.meta.url).href;

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { chmod, lstat, mkdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { VERSION } from '../crawler/settings/defaults.js';
-import { BUNDLE_FILE, bundle, sha256 } from './bundler.js';
+import { BUNDLE_FILE, bundle, esbuildVersion, sha256 } from './bundler.js';
 import { hashInputs, writeOutputs } from './build.js';
 import { ensureFile, removeStaleTemps } from './cache-file.js';
 import { generateEntry } from './entry.js';
@@ -54,16 +52,6 @@ interface RunspiderIndex {
   /** Input path (relative to the spider's folder) → sha256. */
   inputs: Record<string, string>;
   warnings: string[];
-}
-
-/** esbuild's version, read from its package.json: importing esbuild would cost more than the cache hit saves. */
-function esbuildVersion(): string {
-  try {
-    const main = fileURLToPath(import.meta.resolve('esbuild'));
-    return (JSON.parse(readFileSync(join(dirname(main), '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** Files that change how esbuild reads the sources without being listed as inputs (as for projects). */
