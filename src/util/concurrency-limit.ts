@@ -25,6 +25,13 @@ export class ConcurrencyLimit {
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
+  /** Takes a slot if one is free now, without waiting; pair a true answer with {@link release}. */
+  tryAcquire(): boolean {
+    if (this.#active >= this.#max) return false;
+    this.#active++;
+    return true;
+  }
+
   /** Gives a slot back (to the next waiter, if any). */
   release(): void {
     const next = this.#waiters.shift();

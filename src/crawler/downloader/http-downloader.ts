@@ -24,6 +24,12 @@ export interface HttpDownloaderOptions {
   /** RANDOMIZE_DOWNLOAD_DELAY. */
   randomizeDelay: boolean;
   autoThrottle?: AutoThrottle | null;
+  /**
+   * Requests that may wait for a handler's admission (a free browser page, BROWSER_MAX_WAITING)
+   * without counting against CONCURRENT_REQUESTS, so the crawl keeps taking the requests queued
+   * behind them; past it they count like any request. @default 0
+   */
+  maxWaitingAdmission?: number;
   logger: Logger;
   signals?: SignalManager;
 }
@@ -47,6 +53,8 @@ export class HttpDownloader implements Downloader {
   /** Slots with requests waiting in their queue. */
   readonly #busySlots = new Set<Slot>();
   readonly #sleepers = new Map<NodeJS.Timeout, (error: Error) => void>();
+  /** Requests waiting for their handler's admission (see DownloadHandler.admit). */
+  readonly #admissions = new Set<{ request: Request; reject: (error: Error) => void }>();
   #active = 0;
   #transferring = 0;
   #backingOff = 0;
@@ -92,9 +100,11 @@ export class HttpDownloader implements Downloader {
   }
 
   backoutReason(): string | null {
-    if (this.#active - this.#backingOff < this.#o.totalConcurrency) return null;
+    const admitting = Math.min(this.#admissions.size, this.#o.maxWaitingAdmission ?? 0);
+    if (this.#active - this.#backingOff - admitting < this.#o.totalConcurrency) return null;
     const counts = new Map<string, number>([['concurrency limit', this.#transferring]]);
     const add = (reason: string, n: number) => counts.set(reason, (counts.get(reason) ?? 0) + n);
+    if (this.#admissions.size > 0) add('busy browser pages (BROWSER_MAX_PAGES)', this.#admissions.size);
     for (const slot of this.#busySlots) add(slot.timer ? 'download delay' : 'per-domain limit', slot.queue.length);
     for (const m of this.#o.middlewares) {
       const w = m.waiting?.();
@@ -178,14 +188,40 @@ export class HttpDownloader implements Downloader {
       throw new UnsupportedSchemeError(`Unsupported URL scheme "${scheme}" in ${request.url}: tscrapy downloads ${Object.keys(this.#o.handlers).join(', ')}`);
     }
     if (this.#stopping) throw notSent(request);
+    const admission = handler.admit?.(request);
+    if (admission) await this.#awaitAdmission(request, handler, admission);
+    if (this.#stopping || this.#closed) {
+      handler.cancelAdmission?.(request);
+      throw this.#stopping ? notSent(request) : new DownloaderClosedError(`The downloader closed before ${request} was sent`);
+    }
     const slot = this.#slotFor(slotKey(request));
     return new Promise<Response>((resolve, reject) => {
-      slot.queue.push({ request, resolve, reject });
+      slot.queue.push(handler.admit ? { request, resolve, reject, admittedBy: handler } : { request, resolve, reject });
       this.#busySlots.add(slot);
       if (this.#o.signals?.has('requestReachedDownloader') && this.#spider) {
         this.#o.signals.send('requestReachedDownloader', { request, spider: this.#spider });
       }
       this.#processQueue(slot, handler);
+    });
+  }
+
+  /**
+   * Waits for the handler to admit `request`, outside its download slot. A request let go
+   * meanwhile (stop, close) fails at once; the handler's late admission is then given back.
+   */
+  #awaitAdmission(request: Request, handler: DownloadHandler, admission: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter = { request, reject };
+      this.#admissions.add(waiter);
+      admission.then(
+        () => {
+          if (this.#admissions.delete(waiter)) resolve();
+          else handler.cancelAdmission?.(request);
+        },
+        (err: unknown) => {
+          if (this.#admissions.delete(waiter)) reject(toError(err));
+        },
+      );
     });
   }
 
@@ -291,11 +327,19 @@ export class HttpDownloader implements Downloader {
       reject(sleeperError);
     }
     this.#sleepers.clear();
+    n += this.#admissions.size;
+    for (const w of [...this.#admissions]) {
+      this.#admissions.delete(w);
+      w.reject(error(w.request));
+    }
     for (const slot of this.#slots.values()) {
       if (slot.timer) clearTimeout(slot.timer);
       slot.timer = null;
       n += slot.queue.length;
-      for (const item of slot.queue.splice(0)) item.reject(error(item.request));
+      for (const item of slot.queue.splice(0)) {
+        item.admittedBy?.cancelAdmission?.(item.request);
+        item.reject(error(item.request));
+      }
     }
     this.#busySlots.clear();
     return n;

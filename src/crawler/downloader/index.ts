@@ -76,6 +76,7 @@ export async function createDownloader(crawler: CrawlerContext): Promise<HttpDow
     delay,
     randomizeDelay: s.getBool('RANDOMIZE_DOWNLOAD_DELAY'),
     autoThrottle: AutoThrottle.fromSettings(s, delay, crawler.logger.child('tscrapy.extensions.throttle')),
+    maxWaitingAdmission: web.maxWaiting,
     logger,
     signals: crawler.signals,
   });

@@ -1,11 +1,14 @@
 import type { Request } from '../http/request.js';
 import type { Response } from '../http/response.js';
+import type { DownloadHandler } from './handlers/types.js';
 
 /** A request waiting in a slot for its turn. */
 export interface SlotItem {
   request: Request;
   resolve(response: Response): void;
   reject(error: Error): void;
+  /** The handler that admitted the request (DownloadHandler.admit), told if it is let go unsent. */
+  admittedBy?: DownloadHandler;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Settings } from './settings.js';
 export const WHOLE_NUMBER_SETTINGS: ReadonlySet<string> = new Set([
   'BROWSER_CONTEXT_MAX_PAGES',
   'BROWSER_MAX_PAGES',
+  'BROWSER_MAX_WAITING',
   'CLOSESPIDER_ERRORCOUNT',
   'CLOSESPIDER_ITEMCOUNT',
   'CLOSESPIDER_PAGECOUNT',

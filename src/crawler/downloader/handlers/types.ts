@@ -5,6 +5,16 @@ import type { Response } from '../../http/response.js';
 export interface DownloadHandler {
   download(request: Request): Promise<Response>;
   close(): Promise<void>;
+  /**
+   * For a handler with its own narrower limit (the browser's BROWSER_MAX_PAGES), called before
+   * the request enters its download slot: null when the handler can take it now, else a promise
+   * settled once it can. Either way the capacity is then reserved for this request's `download`;
+   * a request not downloaded after all gives it back with `cancelAdmission`. Waiting here holds
+   * no place in the download slot, so other requests to the same site go on meanwhile.
+   */
+  admit?(request: Request): Promise<void> | null;
+  /** Gives back what `admit` reserved for `request`, when it is not downloaded after all. */
+  cancelAdmission?(request: Request): void;
 }
 
 /** Limits a handler applies when the request's meta does not override them. */

@@ -56,6 +56,8 @@ export class BrowserHandler implements DownloadHandler {
   readonly #orphans = new FinalizationRegistry<() => Promise<void>>((close) => void close());
   /** Page slots: at most BROWSER_MAX_PAGES pages render at once. */
   readonly #pages: ConcurrencyLimit;
+  /** Requests `admit` reserved a page for (how many times, should one Request be sent twice at once). */
+  readonly #reserved = new WeakMap<Request, number>();
   #browser: Promise<Browser> | null = null;
   #generation = 0;
   #closed = false;
@@ -75,11 +77,49 @@ export class BrowserHandler implements DownloadHandler {
     return this.#pages.active;
   }
 
+  /**
+   * Reserves a page for `request` before it enters its download slot (see DownloadHandler.admit):
+   * a request waiting for a page then holds no place of its site's slot, which plain requests to
+   * the same site need.
+   */
+  admit(request: Request): Promise<void> | null {
+    if (this.#closed) return null; // download() fails it with the reason
+    if (this.#pages.tryAcquire()) {
+      this.#reserve(request);
+      return null;
+    }
+    return this.#pages.acquire().then(() => this.#reserve(request));
+  }
+
+  cancelAdmission(request: Request): void {
+    if (this.#takeReservation(request)) this.#pages.release();
+  }
+
+  #reserve(request: Request): void {
+    this.#reserved.set(request, (this.#reserved.get(request) ?? 0) + 1);
+  }
+
+  #takeReservation(request: Request): boolean {
+    const n = this.#reserved.get(request);
+    if (!n) return false;
+    if (n === 1) this.#reserved.delete(request);
+    else this.#reserved.set(request, n - 1);
+    return true;
+  }
+
   async download(request: Request): Promise<BrowserResponse> {
-    if (this.#closed) throw new DownloaderClosedError(`Cannot render ${request}: the downloader is closed`);
-    const meta = browserMeta(request);
-    const actions = checkActions(meta.actions, request.url);
-    await this.#pages.acquire();
+    const reserved = this.#takeReservation(request);
+    let meta: BrowserMeta;
+    let actions: PageAction[];
+    try {
+      if (this.#closed) throw new DownloaderClosedError(`Cannot render ${request}: the downloader is closed`);
+      meta = browserMeta(request);
+      actions = checkActions(meta.actions, request.url);
+    } catch (err) {
+      if (reserved) this.#pages.release();
+      throw err;
+    }
+    if (!reserved) await this.#pages.acquire();
     const started = performance.now();
     try {
       return await this.#render(request, meta, actions);

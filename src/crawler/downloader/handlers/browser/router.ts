@@ -15,16 +15,29 @@ export class RenderRouter implements DownloadHandler {
   readonly #renderAll: boolean;
   readonly #makeBrowser: () => BrowserHandler;
   #browser: BrowserHandler | null = null;
+  /** BROWSER_MAX_WAITING: rendered requests that may wait for a page outside CONCURRENT_REQUESTS. */
+  readonly maxWaiting: number;
 
-  constructor(plain: DownloadHandler, renderAll: boolean, makeBrowser: () => BrowserHandler) {
+  constructor(plain: DownloadHandler, renderAll: boolean, makeBrowser: () => BrowserHandler, maxWaiting = 0) {
     this.#plain = plain;
     this.#renderAll = renderAll;
     this.#makeBrowser = makeBrowser;
+    this.maxWaiting = maxWaiting;
   }
 
   /** The browser handler, once a request needed it. */
   get browser(): BrowserHandler | null {
     return this.#browser;
+  }
+
+  admit(request: Request): Promise<void> | null {
+    if (!wantsBrowser(request, this.#renderAll)) return null;
+    this.#browser ??= this.#makeBrowser();
+    return this.#browser.admit(request);
+  }
+
+  cancelAdmission(request: Request): void {
+    this.#browser?.cancelAdmission(request);
   }
 
   download(request: Request): Promise<Response> {
@@ -51,5 +64,6 @@ export function withBrowserRendering(plain: DownloadHandler, crawler: CrawlerCon
       logger: crawler.logger.child('tscrapy.downloader.browser'),
       stats: crawler.stats,
     }),
+    settings.maxWaiting,
   );
 }
