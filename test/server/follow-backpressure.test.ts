@@ -3,7 +3,7 @@
 // client reads again, and close the log file as soon as the client disconnects.
 import assert from 'node:assert/strict';
 import { appendFile } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -42,13 +42,15 @@ const waitingForClient = (res: ServerResponse) => res.writableNeedDrain && res.l
 
 /** Open descriptors of this process (the server runs in it) on `path`. */
 function openHandles(path: string): number {
-  return readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false;
-    }
-  }).length;
+  return readdirSync('/proc/self/fd').filter((fd) => readlinkSafe(`/proc/self/fd/${fd}`) === path).length;
+}
+
+function readlinkSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
 }
 
 async function startJob(t: TestServer, id: string): Promise<string> {
@@ -121,6 +123,24 @@ describe('following a growing log with a client that stops reading', { timeout: 
       destroy();
       await t.waitFor(() => openHandles(log) === 0, 'the log file to be closed');
       await t.post('/cancel.json', { project: 'demo', job: 'gone' });
+    });
+  });
+
+  it('a log deleted while it is followed: the stream goes on to the end of the job, then ends and closes the file', async () => {
+    await withDeployedServer({}, async (t) => {
+      const log = await startJob(t, 'deleted');
+      await grow(log, 1024 * 1024);
+      const replied = nextReply(t);
+      const reply = fetch(new URL('/logs/demo/alpha/deleted.log?follow=1', t.url)).then((r) => r.text());
+      const res = await replied;
+      await t.waitFor(() => openHandles(log) === 1, 'the follower to open the log');
+      const before = readFileSync(log);
+      unlinkSync(log);
+      await t.post('/cancel.json', { project: 'demo', job: 'deleted' });
+      const body = await reply;
+      assert.ok(Buffer.from(body).subarray(0, before.length).equals(before), 'what the log held is sent whole');
+      assert.equal(res.writableEnded, true);
+      await t.waitFor(() => readdirSync('/proc/self/fd').every((fd) => !readlinkSafe(`/proc/self/fd/${fd}`).startsWith(`${log} (deleted)`)), 'the deleted log to be closed');
     });
   });
 });
