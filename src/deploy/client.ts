@@ -1,6 +1,7 @@
 import { FormData, request, type Dispatcher } from 'undici';
 import type { Credentials } from '../config/credentials.js';
 import { AuthenticationError, ServerError, ServerUnreachableError, TlsError } from './errors.js';
+import { MASK } from '../crawler/downloader/mask.js';
 import { endpointUrl, maskUrl } from './targets.js';
 
 /** How to talk to one server. */
@@ -99,7 +100,7 @@ export async function callEndpoint(opts: ClientOptions, endpoint: string, form?:
   if (debug) {
     debug(`> ${method} ${maskUrl(url.toString())}`);
     debug(`> Accept: application/json`);
-    if (opts.credentials) debug(`> Authorization: Basic ***** (user "${opts.credentials.username}", from ${opts.credentials.from})`);
+    if (opts.credentials) debug(`> Authorization: Basic ${MASK} (user "${opts.credentials.username}", from ${opts.credentials.from})`);
     else debug(`> (no credentials: looked in ${(opts.searched ?? []).join('; ') || 'nothing'})`);
     if (formSummary) debug(`> multipart/form-data: ${formSummary}`);
   }
@@ -125,7 +126,7 @@ export async function callEndpoint(opts: ClientOptions, endpoint: string, form?:
   }
   if (debug) {
     debug(`< ${res.statusCode}`);
-    for (const [k, v] of Object.entries(res.headers)) debug(`< ${k}: ${k.toLowerCase() === 'set-cookie' ? '*****' : String(v)}`);
+    for (const [k, v] of Object.entries(res.headers)) debug(`< ${k}: ${k.toLowerCase() === 'set-cookie' ? MASK : String(v)}`);
   }
   let json: Record<string, unknown> | undefined;
   try {

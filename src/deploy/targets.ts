@@ -1,5 +1,6 @@
 import type { LayeredConfig } from '../config/config-files.js';
 import { DeployConfigError, UnknownTargetError } from './errors.js';
+import { maskUrl } from '../crawler/downloader/mask.js';
 
 /** The keys of a target that tscrapy reads. */
 const TARGET_KEYS = ['url', 'project', 'version', 'username', 'password'] as const;
@@ -119,15 +120,5 @@ export function endpointUrl(targetUrl: string, endpoint: string): URL {
   return new URL(endpoint, base);
 }
 
-/** The URL with any password replaced by `***`, for output. */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.password) return url;
-    u.password = '***';
-    return u.toString();
-  } catch {
-    // Not parseable: hide what could be a password (between "//user:" and "@").
-    return url.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@');
-  }
-}
+/** The URL with any password masked, for output: the one masking every part of tscrapy uses. */
+export { maskUrl };

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { maskUrl } from '../crawler/downloader/mask.js';
-import { maskS3Uri, parseS3Uri } from '../feeds/storages/s3-client.js';
+import { parseS3Uri } from '../feeds/storages/s3-client.js';
 import type { ServerConfig } from './config.js';
 import { ServerConfigError } from './errors.js';
 import type { JobRecord } from './job.js';
@@ -25,11 +25,6 @@ function isUri(value: string): boolean {
   return URI.test(value);
 }
 
-/** items_dir fit for messages: an S3 URI's user info, an FTP URI's password masked. */
-export function maskItemsDir(value: string): string {
-  return /^s3:/i.test(value) ? maskS3Uri(value) : maskUrl(value);
-}
-
 /**
  * Checks an items_dir value and returns it normalised: '' (disabled), a local path (a
  * `file:` URI becomes its path, as Scrapyd writes those locally) or an s3:// / ftp:// URI.
@@ -39,7 +34,7 @@ export function maskItemsDir(value: string): string {
 export function normalizeItemsDir(raw: string, where: string): string {
   const value = raw.trim();
   if (!isUri(value)) return value;
-  const bad = (why: string) => new ServerConfigError(`Invalid value ${JSON.stringify(maskItemsDir(value))} for items_dir in ${where}: ${why}; expected ${VALID}`);
+  const bad = (why: string) => new ServerConfigError(`Invalid value ${JSON.stringify(maskUrl(value))} for items_dir in ${where}: ${why}; expected ${VALID}`);
   const scheme = URI.exec(value)![1]!.toLowerCase();
   if (scheme === 'file') {
     try {
@@ -86,7 +81,7 @@ export function localItemsDir(config: Pick<ServerConfig, 'items_dir'>): string {
  */
 export function remoteItemsUri(config: Pick<ServerConfig, 'items_dir'>, job: Pick<JobRecord, 'project' | 'spider' | 'id'>): string {
   const m = URI.exec(config.items_dir);
-  if (!m) throw new ServerConfigError(`items_dir ${JSON.stringify(maskItemsDir(config.items_dir))} is not a URI`);
+  if (!m) throw new ServerConfigError(`items_dir ${JSON.stringify(maskUrl(config.items_dir))} is not a URI`);
   const [, scheme, netloc = '', base, rest] = m;
   let path = [job.project, job.spider, `${job.id}.jl`].reduce((acc, part) => (acc === '' || acc.endsWith('/') ? acc + part : `${acc}/${part}`), base!);
   if (netloc && !path.startsWith('/')) path = `/${path}`;

@@ -5,13 +5,14 @@ import { isLoopback, type ServerConfig } from './config.js';
 import type { ServerContext } from './context.js';
 import { ServerConfigError } from './errors.js';
 import { createRequestHandler } from './http/router.js';
-import { isRemoteItemsDir, localItemsDir, maskItemsDir, normalizeItemsDir } from './items-dir.js';
+import { isRemoteItemsDir, localItemsDir, normalizeItemsDir } from './items-dir.js';
 import { ChildProcessRunner } from './launcher/spawn.js';
 import type { JobRunner } from './launcher/types.js';
 import { JobScheduler } from './scheduler.js';
 import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './storage/extract.js';
 import { JobsDb } from './storage/jobs-db.js';
 import { VersionStore } from './storage/versions.js';
+import { maskUrl } from '../crawler/downloader/mask.js';
 
 /** How to start a server (the config comes from `loadServerConfig`). */
 export interface ServerOptions {
@@ -82,7 +83,7 @@ export async function startServer(opts: ServerOptions): Promise<TscrapyServer> {
   let scheduler: JobScheduler;
   try {
     for (const dir of [config.logs_dir, localItemsDir(config), config.jobs_dir]) if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (isRemoteItemsDir(config)) log(`Job items go to PROJECT/SPIDER/JOB.jl under ${maskItemsDir(config.items_dir)}`);
+    if (isRemoteItemsDir(config)) log(`Job items go to PROJECT/SPIDER/JOB.jl under ${maskUrl(config.items_dir)}`);
     const versions = new VersionStore(config.eggs_dir, { ...DEFAULT_EXTRACT_LIMITS, ...opts.extractLimits }, log);
     const db = new JobsDb(config.dbs_dir, log);
     const runner = opts.runner ?? new ChildProcessRunner({ ...(opts.runnerScript ? { script: opts.runnerScript } : {}), ...(opts.runnerExecArgv ? { execArgv: opts.runnerExecArgv } : {}) });

@@ -155,7 +155,7 @@ describe('tscrapy deploy (built CLI, child process)', () => {
     const r = await runCli(['deploy', '-v', 'd1', '--debug'], root, { DEPLOY_PASS: 'topsecret' });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /> POST http:\/\/127\.0\.0\.1:\d+\/addversion\.json/);
-    assert.match(r.stderr, /> Authorization: Basic \*\*\*\*\* \(user "deployer"/);
+    assert.match(r.stderr, /> Authorization: Basic \*\*\*\* \(user "deployer"/);
     assert.doesNotMatch(r.stderr + r.stdout, /topsecret/);
     assert.doesNotMatch(r.stderr, new RegExp(Buffer.from('deployer:topsecret').toString('base64')));
   });

@@ -45,7 +45,7 @@ describe('deploy targets', () => {
   });
 
   test('passwords in URLs are masked for output', () => {
-    assert.equal(maskUrl('http://bob:secret@h/'), 'http://bob:***@h/');
+    assert.equal(maskUrl('http://bob:secret@h/'), 'http://bob:****@h/');
     assert.equal(maskUrl('http://h/'), 'http://h/');
   });
 

@@ -112,10 +112,15 @@ describe('remote feeds of a JOBDIR job, paused and resumed', { timeout: 120_000 
     const paused = makeCrawler({ ...s, ...down });
     await runFeeds(paused, range(0, 7), 'shutdown');
     assert.equal(errors(paused).filter((l) => l.includes('the batch is kept in')).length, 2);
+    // Still down when the job resumes: the retries fail too, and every batch stays listed for the next run.
+    const stillDown = makeCrawler({ ...s, ...down });
+    await runFeeds(stillDown, range(7, 8), 'shutdown');
+    assert.equal(errors(stillDown).filter((l) => l.includes('the batch is kept in')).length, 3);
+    assert.ok(errors(stillDown).some((l) => l.includes('3 batch file(s) could not be sent') && l.includes('resuming the job sends them again')), errors(stillDown).join('\n'));
     const last = makeCrawler(s);
-    await runFeeds(last, range(7, 9));
+    await runFeeds(last, range(8, 9));
     assert.deepEqual(errors(last), []);
-    assert.ok(last.sink.lines.some((l) => /sent 2 batch\(es\) kept from an earlier run/.test(l)), last.sink.lines.join('\n'));
+    assert.ok(last.sink.lines.some((l) => /sent 3 batch\(es\) kept from an earlier run/.test(l)), last.sink.lines.join('\n'));
     const got = await objects('r/');
     assert.deepEqual(Object.values(got).flat().sort((a, b) => a - b), range(0, 9).map((x) => x.i), JSON.stringify(got));
   });

@@ -52,7 +52,7 @@ describe('FEEDS to ftp:// (a local FTP server)', { timeout: 60_000 }, () => {
     const path = /kept in (\S+)$/m.exec(log)?.[1];
     assert.ok(path, log);
     assert.deepEqual(ids(readFileSync(path, 'utf8')), [0, 1, 2]);
-    assert.match(log, /ERROR: Feed ftp:\/\/crawler:\*\*\*@127\.0\.0\.1:\d+\/denied\.jsonl: could not upload/);
+    assert.match(log, /ERROR: Feed ftp:\/\/crawler:\*\*\*\*@127\.0\.0\.1:\d+\/denied\.jsonl: could not upload/);
     assert.equal(stats['feedexport/failed_count'], 1);
   });
 });

@@ -3,11 +3,13 @@
 // client reads again, and close the log file as soon as the client disconnects.
 import assert from 'node:assert/strict';
 import { appendFile } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer, get, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { withDeployedServer, type TestServer } from './helpers.js';
+import { followFile } from '../../src/server/http/follow.js';
+import { tempDir, waitFor, withDeployedServer, type TestServer } from './helpers.js';
 
 /** The log grows by this much while the client reads nothing: far more than the kernel's socket buffers. */
 const GROWTH = 40 * 1024 * 1024;
@@ -42,13 +44,15 @@ const waitingForClient = (res: ServerResponse) => res.writableNeedDrain && res.l
 
 /** Open descriptors of this process (the server runs in it) on `path`. */
 function openHandles(path: string): number {
-  return readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`) === path;
-    } catch {
-      return false;
-    }
-  }).length;
+  return readdirSync('/proc/self/fd').filter((fd) => readlinkSafe(`/proc/self/fd/${fd}`) === path).length;
+}
+
+function readlinkSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
 }
 
 async function startJob(t: TestServer, id: string): Promise<string> {
@@ -123,4 +127,45 @@ describe('following a growing log with a client that stops reading', { timeout: 
       await t.post('/cancel.json', { project: 'demo', job: 'gone' });
     });
   });
+
+  it('a log deleted while it is followed: the stream goes on to the end of the job, then ends and closes the file', async () => {
+    await withDeployedServer({}, async (t) => {
+      const log = await startJob(t, 'deleted');
+      await grow(log, 1024 * 1024);
+      const replied = nextReply(t);
+      const reply = fetch(new URL('/logs/demo/alpha/deleted.log?follow=1', t.url)).then((r) => r.text());
+      const res = await replied;
+      await t.waitFor(() => openHandles(log) === 1, 'the follower to open the log');
+      const before = readFileSync(log);
+      unlinkSync(log);
+      await t.post('/cancel.json', { project: 'demo', job: 'deleted' });
+      const body = await reply;
+      assert.ok(Buffer.from(body).subarray(0, before.length).equals(before), 'what the log held is sent whole');
+      assert.equal(res.writableEnded, true);
+      await t.waitFor(() => readdirSync('/proc/self/fd').every((fd) => !readlinkSafe(`/proc/self/fd/${fd}`).startsWith(`${log} (deleted)`)), 'the deleted log to be closed');
+    });
+  });
+
+  it('a client gone before the follow starts: it returns at once and leaves no file open', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'early.log');
+    writeFileSync(path, 'x'.repeat(1024 * 1024));
+    let followed: Promise<void> | null = null;
+    const server = createServer((req, res) => {
+      res.writeHead(200);
+      req.socket.destroy();
+      res.once('close', () => (followed = followFile(res, path, 0, { sse: false, active: () => true, endData: () => '' })));
+    });
+    try {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).on('error', () => {});
+      await waitFor(() => followed !== null, 'the reply to close');
+      await followed;
+      assert.equal(openHandles(path), 0);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -1,5 +1,6 @@
 import type { Client } from 'basic-ftp';
 import type { Settings } from '../../crawler/settings/settings.js';
+import { maskUrl } from '../../crawler/downloader/mask.js';
 import { StorageError } from './errors.js';
 
 /** Where an `ftp://[user[:password]@]host[:port]/path` URI points, credentials included (never logged). */
@@ -12,11 +13,6 @@ export interface FtpLocation {
   path: string;
 }
 
-/** The URI with its password replaced, for messages. */
-export function maskFtpUri(uri: string): string {
-  return uri.replace(/^(ftp:\/\/[^/:@]*):[^/@]*@/i, '$1:***@');
-}
-
 /**
  * Parses an FTP URI. The user and password come from the URI (as in Scrapy), else FTP_USER /
  * FTP_PASSWORD (Scrapy's defaults: anonymous / guest).
@@ -26,9 +22,9 @@ export function parseFtpUri(uri: string, settings: Settings, setting: string): F
   try {
     u = new URL(uri);
   } catch {
-    throw new StorageError(`${setting}: ${JSON.stringify(maskFtpUri(uri))} is not an FTP URI; write ftp://user:password@host[:port]/path`);
+    throw new StorageError(`${setting}: ${JSON.stringify(maskUrl(uri))} is not an FTP URI; write ftp://user:password@host[:port]/path`);
   }
-  if (u.protocol !== 'ftp:' || u.hostname === '') throw new StorageError(`${setting}: ${maskFtpUri(uri)} is not an FTP URI; write ftp://user:password@host[:port]/path`);
+  if (u.protocol !== 'ftp:' || u.hostname === '') throw new StorageError(`${setting}: ${maskUrl(uri)} is not an FTP URI; write ftp://user:password@host[:port]/path`);
   return {
     host: u.hostname,
     port: u.port ? Number(u.port) : 21,

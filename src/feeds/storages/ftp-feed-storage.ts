@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 import type { Settings } from '../../crawler/settings/settings.js';
 import { StorageError } from './errors.js';
-import { ftpErrorMessage, maskFtpUri, parseFtpUri, withFtp, type FtpLocation } from './ftp-client.js';
+import { ftpErrorMessage, parseFtpUri, withFtp, type FtpLocation } from './ftp-client.js';
 import type { FeedStorage } from './types.js';
+import { maskUrl } from '../../crawler/downloader/mask.js';
 
 /**
  * `ftp://user:password@host[:port]/path` feeds (Scrapy's FTPFeedStorage): the batch is uploaded
@@ -19,7 +20,7 @@ export class FtpFeedStorage implements FeedStorage {
     this.#where = parseFtpUri(uri, settings, 'FEEDS');
     this.#settings = settings;
     this.appends = options?.overwrite === false;
-    this.description = maskFtpUri(uri);
+    this.description = maskUrl(uri);
   }
 
   async store(localPath: string): Promise<void> {

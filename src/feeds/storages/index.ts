@@ -2,7 +2,7 @@
 export { FeedStorages, FEED_STORAGES_BASE } from './registry.js';
 export { S3FeedStorage } from './s3-feed-storage.js';
 export { FtpFeedStorage } from './ftp-feed-storage.js';
-export { parseFtpUri, maskFtpUri, type FtpLocation } from './ftp-client.js';
+export { parseFtpUri, type FtpLocation } from './ftp-client.js';
 export { StorageError } from './errors.js';
-export { createS3Client, parseS3Uri, maskS3Uri, type S3Location } from './s3-client.js';
+export { createS3Client, parseS3Uri, type S3Location } from './s3-client.js';
 export type { FeedStorage, FeedStorageClass, FeedStorageOptions } from './types.js';

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Settings } from '../../crawler/settings/settings.js';
+import { maskUrl } from '../../crawler/downloader/mask.js';
 import { StorageError } from './errors.js';
 
 /** A bucket and a key (or key prefix) from an `s3://bucket/key` URI. */
@@ -11,16 +12,11 @@ export interface S3Location {
 /** Parses `s3://bucket/key`; credentials in the URI are refused (they would end up in logs). */
 export function parseS3Uri(uri: string, setting: string): S3Location {
   const m = /^s3:\/\/([^/]*)(?:\/(.*))?$/i.exec(uri);
-  if (!m || m[1] === '') throw new StorageError(`${setting}: ${JSON.stringify(maskS3Uri(uri))} is not an S3 URI; write s3://bucket/path`);
+  if (!m || m[1] === '') throw new StorageError(`${setting}: ${JSON.stringify(maskUrl(uri))} is not an S3 URI; write s3://bucket/path`);
   if (m[1]!.includes('@')) {
-    throw new StorageError(`${setting}: ${maskS3Uri(uri)} holds credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (settings or environment) instead`);
+    throw new StorageError(`${setting}: ${maskUrl(uri)} holds credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (settings or environment) instead`);
   }
   return { bucket: m[1]!, key: decodeURIComponent(m[2] ?? '') };
-}
-
-/** The URI with any `user:password@` replaced, for messages. */
-export function maskS3Uri(uri: string): string {
-  return uri.replace(/^(s3:\/\/)[^/@]*@/i, '$1***:***@');
 }
 
 type S3Sdk = typeof import('@aws-sdk/client-s3');

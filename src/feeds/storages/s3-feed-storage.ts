@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import type { Settings } from '../../crawler/settings/settings.js';
 import { StorageError } from './errors.js';
-import { createS3Client, maskS3Uri, parseS3Uri, s3ErrorMessage, type S3Location } from './s3-client.js';
+import { createS3Client, parseS3Uri, s3ErrorMessage, type S3Location } from './s3-client.js';
 import type { FeedStorage } from './types.js';
+import { maskUrl } from '../../crawler/downloader/mask.js';
 
 /** Parts of a multipart upload: 8 MB each, 2 in flight at most, so memory stays flat for any feed size. */
 const PART_SIZE = 8 * 1024 * 1024;
@@ -21,7 +22,7 @@ export class S3FeedStorage implements FeedStorage {
   constructor(uri: string, settings: Settings) {
     this.#where = parseS3Uri(uri, 'FEEDS');
     this.#settings = settings;
-    this.description = maskS3Uri(uri);
+    this.description = maskUrl(uri);
   }
 
   async store(localPath: string): Promise<void> {

@@ -59,6 +59,8 @@ export async function followFile(res: ServerResponse, path: string, pos: number,
   const gone = ac.signal;
   const onClose = () => ac.abort();
   res.once('close', onClose);
+  // The client may have gone while the request was looked at, before this listener existed.
+  if (res.destroyed || !res.socket || res.socket.destroyed) ac.abort();
   let fh: FileHandle | null = null;
   const buf = Buffer.alloc(FOLLOW_CHUNK);
   // SSE: the start of a line not ended yet; at most FOLLOW_CHUNK bytes, then sent as an event of its own.

@@ -1,10 +1,11 @@
 import { maskSecrets } from '../../crawler/downloader/mask.js';
 import { jobUrls, scrapydTime } from '../api/format.js';
 import type { ServerContext } from '../context.js';
-import { isRemoteItemsDir, maskItemsDir, remoteItemsUri } from '../items-dir.js';
+import { isRemoteItemsDir, remoteItemsUri } from '../items-dir.js';
 import type { JobRecord } from '../job.js';
 import { duration, esc, layout } from './html.js';
 import { jobsTable } from './jobs-table.js';
+import { maskUrl } from '../../crawler/downloader/mask.js';
 
 /** `/`: projects with their versions and spiders, and a schedule form per project. */
 export function projectsPage(ctx: ServerContext, error?: string): string {
@@ -45,7 +46,7 @@ export function jobsPage(ctx: ServerContext): string {
 export function jobPage(ctx: ServerContext, job: JobRecord, logTail: { text: string; offset: number } | null): string {
   const urls = jobUrls(ctx.config, job);
   // a remote items_dir: no link (the server has no copy), but where the job's items went
-  const remoteItems = isRemoteItemsDir(ctx.config) && job.start_time !== null ? maskItemsDir(remoteItemsUri(ctx.config, job)) : null;
+  const remoteItems = isRemoteItemsDir(ctx.config) && job.start_time !== null ? maskUrl(remoteItemsUri(ctx.config, job)) : null;
   const dur = job.start_time === null ? null : (job.end_time ?? Date.now()) - job.start_time;
   const fields: Array<[string, unknown]> = [
     ['State', job.state], ['Project', job.project], ['Spider', job.spider], ['Version', job.resolved_version ?? job.version ?? 'latest'],

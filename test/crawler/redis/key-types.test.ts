@@ -61,7 +61,7 @@ describe('Redis keys of the wrong type (real redis-server)', { timeout: 60_000 }
   it('a crawl whose keys are clobbered fails at start, naming the key', async () => {
     await client.set('tscrapy:clash:seen', 'x');
     await assert.rejects(
-      crawl(CatalogueSpider, { args: { startUrl: `${site.origin}/` }, settings: { ...quiet, SCHEDULER_URL: redis.url, CRAWL_ID: 'clash' }, logSink: new MemorySink() }),
+      async () => crawl(CatalogueSpider, { args: { startUrl: `${site.origin}/` }, settings: { ...quiet, SCHEDULER_URL: redis.url, CRAWL_ID: 'clash' }, logSink: new MemorySink() }),
       wrongType('tscrapy:clash:seen', 'string', 'set'),
     );
   });
@@ -87,7 +87,7 @@ describe('Redis keys of the wrong type (real redis-server)', { timeout: 60_000 }
   it('ITEMS_URL whose stream key holds something else fails at start, naming the key', async () => {
     await client.rpush('tscrapy:listy:items', 'x');
     await assert.rejects(
-      crawl(CatalogueSpider, { args: { startUrl: `${site.origin}/` }, settings: { ...quiet, ITEMS_URL: redis.url, CRAWL_ID: 'listy' }, logSink: new MemorySink() }),
+      async () => crawl(CatalogueSpider, { args: { startUrl: `${site.origin}/` }, settings: { ...quiet, ITEMS_URL: redis.url, CRAWL_ID: 'listy' }, logSink: new MemorySink() }),
       wrongType('tscrapy:listy:items', 'list', 'stream'),
     );
   });

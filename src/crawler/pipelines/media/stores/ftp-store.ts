@@ -4,8 +4,9 @@ import { Readable, Writable } from 'node:stream';
 import { ConcurrencyLimit } from '../../../../util/concurrency-limit.js';
 import type { Settings } from '../../../settings/settings.js';
 import { StorageError } from '../../../../feeds/storages/errors.js';
-import { ftpErrorMessage, maskFtpUri, parseFtpUri, withFtp, type FtpLocation } from '../../../../feeds/storages/ftp-client.js';
+import { ftpErrorMessage, parseFtpUri, withFtp, type FtpLocation } from '../../../../feeds/storages/ftp-client.js';
 import type { FilesStore, StoredFileInfo } from './types.js';
+import { maskUrl } from '../../../downloader/mask.js';
 
 /** FTP connections open at once (each operation logs in on its own connection, as in Scrapy). */
 const CONNECTIONS = 4;
@@ -24,7 +25,7 @@ export class FTPFilesStore implements FilesStore {
   constructor(uri: string, settings: Settings, setting: string) {
     this.#where = parseFtpUri(uri, settings, setting);
     this.#settings = settings;
-    this.#description = maskFtpUri(uri);
+    this.#description = maskUrl(uri);
   }
 
   persistFile(path: string, data: Uint8Array): Promise<void> {

@@ -2,8 +2,9 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ConcurrencyLimit } from '../../../../util/concurrency-limit.js';
 import type { Settings } from '../../../settings/settings.js';
 import { StorageError } from '../../../../feeds/storages/errors.js';
-import { createS3Client, loadS3Sdk, maskS3Uri, parseS3Uri, s3ErrorMessage, type S3Location } from '../../../../feeds/storages/s3-client.js';
+import { createS3Client, loadS3Sdk, parseS3Uri, s3ErrorMessage, type S3Location } from '../../../../feeds/storages/s3-client.js';
 import type { FilesStore, StoredFileInfo } from './types.js';
+import { maskUrl } from '../../../downloader/mask.js';
 
 /**
  * Store calls in flight at once: items ask about all their files together (hundreds of HEADs
@@ -29,7 +30,7 @@ export class S3FilesStore implements FilesStore {
     this.#settings = settings;
     const acl = settings.get('FILES_STORE_S3_ACL');
     this.#acl = acl ? String(acl) : undefined;
-    this.#description = maskS3Uri(uri);
+    this.#description = maskUrl(uri);
   }
 
   persistFile(path: string, data: Uint8Array, meta?: { contentType?: string }): Promise<void> {
