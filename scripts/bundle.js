@@ -45,19 +45,24 @@ const importMetaUrl = {
 };
 
 /**
- * undici's cookie helpers (getCookies …) also accept Node's own global Headers, and look it up
- * when undici's index loads: reading `globalThis.Headers` makes Node load its built-in copy of
- * undici, ≈25 ms of CPU, a tenth of a short crawl's start. tscrapy handles cookies with
- * tough-cookie and never calls those helpers, so the bundle does not look the global up.
+ * The crawler takes Agent and ProxyAgent from undici (src/crawler/downloader/handlers/http.ts);
+ * undici's index also loads fetch, WebSocket, EventSource, caches and mocks: 1.1 of the bundle's
+ * 2.1 MB, compiled and run at every start. In the bundle, `undici` is the two classes plus the
+ * one thing the index does to them: it gives every Dispatcher the request API (request, connect
+ * …), which ProxyAgent's CONNECT tunnel uses. An ES module, so that a name the crawler imports
+ * and this lacks fails the build instead of being undefined at run time.
  */
-const undiciCookies = {
-  name: 'tscrapy-undici-cookies',
+const UNDICI_AGENTS = `import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import api from 'undici/lib/api/index.js';
+Object.assign(Dispatcher.prototype, api);
+export { default as Agent } from 'undici/lib/dispatcher/agent.js';
+export { default as ProxyAgent } from 'undici/lib/dispatcher/proxy-agent.js';
+`;
+const undiciAgents = {
+  name: 'tscrapy-undici-agents',
   setup(b) {
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, async (args) => {
-      const code = readFileSync(args.path, 'utf8');
-      const out = await transform(code, { define: { 'globalThis.Headers': 'undefined' }, format: 'cjs', target: 'node20', sourcefile: args.path });
-      return { contents: out.code, loader: 'js', resolveDir: dirname(args.path) };
-    });
+    b.onResolve({ filter: /^undici$/ }, (args) => (args.importer.startsWith(dist + sep) ? { path: 'undici-agents', namespace: 'tscrapy' } : undefined));
+    b.onLoad({ filter: /^undici-agents$/, namespace: 'tscrapy' }, () => ({ contents: UNDICI_AGENTS, loader: 'js', resolveDir: root }));
   },
 };
 
@@ -75,7 +80,7 @@ const result = await build({
   keepNames: true,
   // Bundled CommonJS packages call require (esbuild's docs advise this banner for ESM on Node).
   banner: { js: "import { createRequire as __tscrapyCreateRequire } from 'node:module';\nconst require = __tscrapyCreateRequire(import.meta.url);" },
-  plugins: [importMetaUrl, undiciCookies],
+  plugins: [importMetaUrl, undiciAgents],
   metafile: true,
   logLevel: 'warning',
 });

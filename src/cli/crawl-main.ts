@@ -4,9 +4,9 @@ import Runspider from '../commands/runspider.js';
 import { useTscrapyEntryUrl } from '../project/load.js';
 
 /**
- * The commands bin/run.js starts through the pre-bundled crawl entry (scripts/bundle.js), and
- * the arguments that send them back to the usual path instead: help is rendered from the
- * manifest there, and needs nothing of the crawler.
+ * The commands bin/run.js starts through the pre-bundled crawl entry (scripts/bundle.js). Their
+ * `--help` takes oclif's usual path instead: it is rendered from the manifest and needs nothing
+ * of the crawler.
  */
 export const CRAWL_COMMANDS: Record<string, Command.Class> = { crawl: Crawl, runspider: Runspider };
 
