@@ -9,74 +9,55 @@ export type BucketKey = { kind: 'tag' | 'class' | 'id'; value: string };
 const HTML_WHITESPACE = /[ \t\n\f\r]+/;
 
 /**
- * Collects what a DocumentIndex holds from elements met in document order: by the index's own
- * walk, or while a tree is being built (tree-codec's `decodeTree`, which then leaves nothing
- * for the first query to walk).
- */
-export class DocumentIndexBuilder {
-  readonly elements: Element[] = [];
-  readonly end: number[] = [];
-  readonly position = new Map<AnyNode, number>();
-  readonly byTag = new Map<string, number[]>();
-
-  /**
-   * Numbers `el`, the next element in document order, and files it under `tag` (its name as
-   * the tag buckets key it: lower-cased in HTML). Its subtree is empty until `close()`.
-   */
-  add(el: Element, tag: string): number {
-    const i = this.elements.length;
-    this.elements.push(el);
-    this.end.push(i + 1);
-    this.position.set(el, i);
-    const bucket = this.byTag.get(tag);
-    if (bucket === undefined) this.byTag.set(tag, [i]);
-    else bucket.push(i);
-    return i;
-  }
-
-  /** Ends element `i`'s subtree after the elements added so far. */
-  close(i: number): void {
-    this.end[i] = this.elements.length;
-  }
-}
-
-/** Indexes built while their tree was, by tree root, waiting for the tree's first query. */
-const prebuilt = new WeakMap<AnyNode, DocumentIndexBuilder>();
-
-/**
- * Hands over an HTML tree's index parts built with the tree (elements of `<template>` content
- * left out, as DocumentIndex does), for the DocumentIndex of `root`'s first query.
- */
-export function attachIndex(root: AnyNode, built: DocumentIndexBuilder): void {
-  prebuilt.set(root, built);
-}
-
-/**
  * Every element of one document in document order, with subtree ranges and buckets by tag
- * (built in one pass, on the first query, unless they were built with the tree) and by class
- * and id (built on first use). A query then tests only the elements of its bucket that lie
- * inside the context's range, instead of walking the whole tree once per query.
+ * (built in one pass, on the first query) and by class and id (built on first use). A
+ * query then tests only the elements of its bucket that lie inside the context's range,
+ * instead of walking the whole tree once per query.
  */
 export class DocumentIndex {
   /** Elements in document order (HTML: not those inside `<template>`, which css-select skips too). */
-  readonly elements: Element[];
+  readonly elements: Element[] = [];
   /** For element i, the index after its last descendant: its subtree is [i, end[i]). */
-  readonly end: number[];
-  readonly #position: Map<AnyNode, number>;
-  readonly #byTag: Map<string, number[]>;
+  readonly end: number[] = [];
+  readonly #position = new Map<AnyNode, number>();
+  readonly #byTag = new Map<string, number[]>();
   #byClass: Map<string, number[]> | undefined;
   #byId: Map<string, number[]> | undefined;
   readonly #lowerCaseNames: boolean;
 
   constructor(root: AnyNode, xml: boolean) {
     this.#lowerCaseNames = !xml;
-    let built = xml ? undefined : prebuilt.get(root);
-    if (built !== undefined) prebuilt.delete(root);
-    else built = walk(root, xml);
-    this.elements = built.elements;
-    this.end = built.end;
-    this.#position = built.position;
-    this.#byTag = built.byTag;
+    // Iterative walk: a hostile page nested 100,000 deep must not overflow the stack.
+    const nodes: AnyNode[] = [root];
+    const open: number[] = []; // element indices whose subtree is being walked
+    const closeAt: number[] = []; // nodes.length at which each open element's subtree ends
+    while (nodes.length) {
+      while (closeAt.length && nodes.length <= closeAt[closeAt.length - 1]!) {
+        closeAt.pop();
+        this.end[open.pop()!] = this.elements.length;
+      }
+      const node = nodes.pop()!;
+      const children = (node as Element).children;
+      const isElement = node.type === 'tag' || node.type === 'script' || node.type === 'style';
+      if (isElement) {
+        const el = node as Element;
+        const i = this.elements.length;
+        this.elements.push(el);
+        this.end.push(i + 1);
+        this.#position.set(el, i);
+        const name = this.#lowerCaseNames ? el.name.toLowerCase() : el.name;
+        const bucket = this.#byTag.get(name);
+        if (bucket === undefined) this.#byTag.set(name, [i]);
+        else bucket.push(i);
+        if (!xml && el.name === 'template') continue; // css-select does not look inside templates
+        if (children.length) {
+          open.push(i);
+          closeAt.push(nodes.length);
+        }
+      }
+      if (children !== undefined) for (let k = children.length - 1; k >= 0; k--) nodes.push(children[k]!);
+    }
+    while (open.length) this.end[open.pop()!] = this.elements.length;
   }
 
   /** The index range [from, to) that a context node's query may return: its subtree (itself included when an element). */
@@ -157,32 +138,4 @@ function mergeSorted(lists: (readonly number[])[]): number[] {
   for (let r = 0; r < all.length; r++) if (r === 0 || all[r] !== all[r - 1]) all[w++] = all[r]!;
   all.length = w;
   return all;
-}
-
-/** Indexes the elements under `root` in one iterative walk (a hostile page nested 100,000 deep must not overflow the stack). */
-function walk(root: AnyNode, xml: boolean): DocumentIndexBuilder {
-  const b = new DocumentIndexBuilder();
-  const nodes: AnyNode[] = [root];
-  const open: number[] = []; // element indices whose subtree is being walked
-  const closeAt: number[] = []; // nodes.length at which each open element's subtree ends
-  while (nodes.length) {
-    while (closeAt.length && nodes.length <= closeAt[closeAt.length - 1]!) {
-      closeAt.pop();
-      b.close(open.pop()!);
-    }
-    const node = nodes.pop()!;
-    const children = (node as Element).children;
-    if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
-      const el = node as Element;
-      const i = b.add(el, xml ? el.name : el.name.toLowerCase());
-      if (!xml && el.name === 'template') continue; // css-select does not look inside templates
-      if (children.length) {
-        open.push(i);
-        closeAt.push(nodes.length);
-      }
-    }
-    if (children !== undefined) for (let k = children.length - 1; k >= 0; k--) nodes.push(children[k]!);
-  }
-  while (open.length) b.close(open.pop()!);
-  return b;
 }

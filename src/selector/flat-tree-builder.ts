@@ -8,9 +8,10 @@ type FlatTypeMap = TreeAdapterTypeMap<number, number, number, number, number, nu
  * A parse5 tree adapter that keeps the tree as columns of numbers and strings instead of
  * objects, for the parse threads: parse5 needs a mutable tree while it parses (foster
  * parenting, the adoption agency, `<template>` contents), but a thread only sends the tree
- * away, flattened. Building domhandler nodes and then walking them to flatten them cost
- * ≈15% of a thread's time; here a node is six integers and its strings, and `encode()`
- * writes the same `EncodedTree` that `encodeTree(parseHtml(text))` gives, field for field.
+ * away, flattened. Building domhandler nodes and then walking them to flatten them took
+ * ≈10% of a thread's time (bench/README.md, session 5); here a node is a few integers and
+ * its strings, and `encode()` writes the same `EncodedTree` that `encodeTree(parseHtml(text))`
+ * gives, number for number.
  *
  * What it mirrors of parse5-htmlparser2-tree-adapter, so that the trees are the same: a
  * template's content is a fragment appended as the template's child; the document's mode;

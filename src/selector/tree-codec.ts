@@ -1,5 +1,4 @@
 import { Comment, Document, Element, ProcessingInstruction, Text, type AnyNode, type ParentNode } from 'domhandler';
-import { attachIndex, DocumentIndexBuilder } from './doc-index.js';
 
 /**
  * A parsed HTML document flattened for `postMessage`: structure and small names as integers,
@@ -141,33 +140,22 @@ export function encodeTree(root: Document): EncodedTree {
   return w.finish();
 }
 
-/**
- * Rebuilds the (HTML) tree `encodeTree` flattened: the same node classes and fields, linked.
- * The elements are met in document order, so the tree's element index is built on the way
- * (doc-index.ts's `attachIndex`) instead of by a walk on the first query.
- */
+/** Rebuilds the tree `encodeTree` flattened: the same node classes and fields, linked. */
 export function decodeTree(tree: EncodedTree): Document {
   const { ops, strings, names } = tree;
   let p = 0;
   const name = (id: number): string | null | undefined => (id === UNDEFINED ? undefined : id === NULL ? null : names[id]);
   const str = (id: number): string | null | undefined => (id === UNDEFINED ? undefined : id === NULL ? null : strings[id]);
-  // Open parents with the number of children each still expects, and their element number in the index (-1: none).
+  // Open parents with the number of children each still expects.
   const parents: ParentNode[] = [];
   const remaining: number[] = [];
-  const indexOf: number[] = [];
-  const index = new DocumentIndexBuilder();
-  const bucketNames: string[] = [];
-  // Open <template> elements: the index leaves their content out, as css-select does.
-  let templates = 0;
   let root: Document | null = null;
   while (p < ops.length) {
     const kind = ops[p++]!;
     let node: AnyNode;
     let childCount = -1;
-    let at = -1;
     if (kind === ELEMENT) {
-      const tagId = ops[p++]!;
-      const tag = names[tagId]!;
+      const tag = names[ops[p++]!]!;
       const namespace = name(ops[p++]!);
       const count = ops[p++]!;
       const attribs: Record<string, string> = Object.create(null);
@@ -185,8 +173,6 @@ export function decodeTree(tree: EncodedTree): Document {
       (el as unknown as Extras)['x-attribsPrefix'] = prefix;
       node = el;
       childCount = ops[p++]!;
-      if (templates === 0) at = index.add(el, (bucketNames[tagId] ??= tag.toLowerCase()));
-      if (tag === 'template' && childCount > 0) templates++;
     } else if (kind === TEXT) {
       node = new Text(str(ops[p++]!) as string);
     } else if (kind === COMMENT) {
@@ -228,17 +214,12 @@ export function decodeTree(tree: EncodedTree): Document {
     if (childCount > 0) {
       parents.push(node as ParentNode);
       remaining.push(childCount);
-      indexOf.push(at);
     }
     while (parents.length > 0 && remaining[remaining.length - 1] === 0) {
-      const done = parents.pop()!;
+      parents.pop();
       remaining.pop();
-      const i = indexOf.pop()!;
-      if (i >= 0) index.close(i);
-      if (done.type === 'tag' && done.name === 'template') templates--;
     }
   }
   if (root === null || parents.length > 0) throw new TypeError('decodeTree: the tree is truncated');
-  attachIndex(root, index);
   return root;
 }
