@@ -29,6 +29,9 @@ const dir = mkdtempSync(join(tmpdir(), 'tscrapy-bench-browser-mixed-'));
 interface Run {
   seconds: number;
   crawlerCpu: number;
+  /** The crawler's main thread (the event loop): seconds on a CPU, and runnable but waiting for a CPU. */
+  mainOnCpu: number;
+  mainWaitingCpu: number;
   /** Arrivals at the site, ms, from the crawl's first request. */
   product: number[];
   item: number[];
@@ -48,21 +51,33 @@ function crawl(p: number, r: number): Promise<Run> {
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     const sampler = new TreeSampler(child.pid!);
+    // The event loop's thread: seconds on a CPU, and seconds runnable but waiting for one.
+    let sched = [0, 0];
+    const schedTimer = setInterval(() => {
+      try {
+        sched = readFileSync(`/proc/${child.pid}/schedstat`, 'utf8').split(' ').slice(0, 2).map((x) => Number(x) / 1e9);
+      } catch {
+        // exited
+      }
+    }, 100);
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
+      clearInterval(schedTimer);
       const { crawlerCpu } = sampler.stop();
       if (code !== 0) return reject(new Error(`mixed crawl exited ${code}:\n${stderr.slice(-2000)}`));
       const items = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const good = items.filter((i) => i.title && i.paras === 20).length;
       if (good !== p + r) return reject(new Error(`expected ${p + r} complete items, got ${good}`));
       const first = Math.min(site.arrivals.product[0] ?? Infinity, site.arrivals.item[0] ?? Infinity);
-      resolve({ seconds, crawlerCpu, product: site.arrivals.product.map((t) => t - first), item: site.arrivals.item.map((t) => t - first), load });
+      resolve({ seconds, crawlerCpu, mainOnCpu: sched[0]!, mainWaitingCpu: sched[1]!, product: site.arrivals.product.map((t) => t - first), item: site.arrivals.item.map((t) => t - first), load });
     });
   });
 }
 
+const sched = (r: Run) => `event loop thread ${r.mainOnCpu.toFixed(1)} s on CPU, ${r.mainWaitingCpu.toFixed(1)} s waiting for a CPU, of ${r.seconds.toFixed(1)} s`;
 const rate = (ts: number[]) => (ts.length > 1 ? ((ts.length - 1) / (ts[ts.length - 1]! - ts[0]!)) * 1000 : NaN);
-const span = (ts: number[]) => `${(ts[0]! / 1000).toFixed(2)}–${(ts[ts.length - 1]! / 1000).toFixed(2)} s`;
+const at = (ts: number[], q: number) => (ts[Math.min(ts.length - 1, Math.floor(q * ts.length))]! / 1000).toFixed(2);
+const span = (ts: number[]) => `${at(ts, 0)}–${at(ts, 1)} s, half by ${at(ts, 0.5)} s, 90% by ${at(ts, 0.9)} s`;
 
 try {
   console.log(`${plain} plain + ${rendered} rendered pages, defaults (CONCURRENT_REQUESTS 16, per domain 8, BROWSER_MAX_PAGES 4), ${CHROMIUM}`);
@@ -75,11 +90,11 @@ try {
     rows.push({ alone, renderedAlone, mixed });
     const perPlain = (cpu: number) => ((cpu / plain) * 1000).toFixed(2);
     console.log(`round ${round + 1}`);
-    console.log(`  plain alone     ${rate(alone.product).toFixed(0).padStart(5)} plain pages/s (site side, ${span(alone.product)})  crawler CPU ${alone.crawlerCpu.toFixed(2)} s = ${perPlain(alone.crawlerCpu)} ms/plain page  load ${alone.load.toFixed(1)}`);
-    console.log(`  rendered alone  ${rate(renderedAlone.item).toFixed(2).padStart(5)} rendered pages/s (${span(renderedAlone.item)})  crawler CPU ${renderedAlone.crawlerCpu.toFixed(2)} s  load ${renderedAlone.load.toFixed(1)}`);
+    console.log(`  plain alone     ${rate(alone.product).toFixed(0).padStart(5)} plain pages/s (site side, ${span(alone.product)})  crawler CPU ${alone.crawlerCpu.toFixed(2)} s = ${perPlain(alone.crawlerCpu)} ms/plain page  ${sched(alone)}  load ${alone.load.toFixed(1)}`);
+    console.log(`  rendered alone  ${rate(renderedAlone.item).toFixed(2).padStart(5)} rendered pages/s (${span(renderedAlone.item)})  crawler CPU ${renderedAlone.crawlerCpu.toFixed(2)} s  ${sched(renderedAlone)}  load ${renderedAlone.load.toFixed(1)}`);
     console.log(
       `  mixed           ${rate(mixed.product).toFixed(0).padStart(5)} plain pages/s (site side, ${span(mixed.product)}), rendered ${rate(mixed.item).toFixed(2)} pages/s (${span(mixed.item)})  ` +
-        `crawler CPU ${mixed.crawlerCpu.toFixed(2)} s, less rendered-alone = ${perPlain(mixed.crawlerCpu - renderedAlone.crawlerCpu)} ms/plain page  load ${mixed.load.toFixed(1)}`,
+        `crawler CPU ${mixed.crawlerCpu.toFixed(2)} s, less rendered-alone = ${perPlain(mixed.crawlerCpu - renderedAlone.crawlerCpu)} ms/plain page  ${sched(mixed)}  load ${mixed.load.toFixed(1)}`,
     );
   }
   if (rounds > 1) {

@@ -104,7 +104,8 @@ export class HttpDownloader implements Downloader {
     if (this.#active - this.#backingOff - admitting < this.#o.totalConcurrency) return null;
     const counts = new Map<string, number>([['concurrency limit', this.#transferring]]);
     const add = (reason: string, n: number) => counts.set(reason, (counts.get(reason) ?? 0) + n);
-    if (this.#admissions.size > 0) add('busy browser pages (BROWSER_MAX_PAGES)', this.#admissions.size);
+    // Only those past maxWaitingAdmission hold the crawl back; the others are not counted above.
+    if (this.#admissions.size > admitting) add('busy browser pages (BROWSER_MAX_PAGES)', this.#admissions.size - admitting);
     for (const slot of this.#busySlots) add(slot.timer ? 'download delay' : 'per-domain limit', slot.queue.length);
     for (const m of this.#o.middlewares) {
       const w = m.waiting?.();
