@@ -9,13 +9,13 @@
 // of each process (VmHWM), read while it runs.
 //
 //   node --import tsx bench/crawl.ts [products=20000]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CRAWL_PROCESS_FLAGS } from '../src/crawler/heap.js';
 import { startCatalogueSiteProcess } from '../src/demo/site-process.js';
+import { catalogueRunspiderArgs, lastJsonLine, measurePeak } from './measure.js';
 
 export interface CrawlBenchResult {
   /** Which configuration: as `tscrapy crawl` runs it, without parse threads, with V8's defaults, or through the CLI. */
@@ -43,39 +43,10 @@ export interface CrawlBenchResult {
 }
 
 const child = fileURLToPath(new URL('./crawl-child.mjs', import.meta.url));
-const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
-const spiderFile = fileURLToPath(new URL('./catalogue-runspider.ts', import.meta.url));
-
-/** Runs `args` with Node; resolves with its stdout and its peak RSS in MiB (VmHWM). */
-function measure(args: string[]): Promise<{ stdout: string; peakRssMb: number }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    let hwmKb = 0;
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    // VmHWM is the kernel's own high-water mark: reading it often enough to have the last value
-    // before the process exits is all it takes.
-    const poll = setInterval(() => {
-      try {
-        hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? hwmKb);
-      } catch {
-        // exited between two polls
-      }
-    }, 10);
-    const timer = setTimeout(() => p.kill('SIGKILL'), 30 * 60_000);
-    p.on('error', reject);
-    p.on('close', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`bench ${args.join(' ')} failed with exit ${code}`));
-      else resolve({ stdout, peakRssMb: hwmKb / 1024 });
-    });
-  });
-}
 
 async function run(mode: string, origin: string, products: number, heap = 30, flags: readonly string[] = [], threads = 'auto'): Promise<Record<string, number>> {
-  const { stdout, peakRssMb } = await measure([...flags, child, mode, origin, String(products), String(heap), threads]);
-  return { ...(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>), peakRssMb };
+  const { stdout, peakRssMb } = await measurePeak(process.execPath, [...flags, child, mode, origin, String(products), String(heap), threads]);
+  return { ...lastJsonLine(stdout), peakRssMb };
 }
 
 /** The same crawl through `tscrapy runspider`, as a user runs it (the bin's flags, its defaults). */
@@ -83,28 +54,7 @@ async function runCli(origin: string): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'tscrapy-bench-cli-'));
   try {
     const statsFile = join(dir, 'stats.json');
-    const { peakRssMb } = await measure([
-      ...CRAWL_PROCESS_FLAGS,
-      bin,
-      'runspider',
-      spiderFile,
-      '-a',
-      `startUrl=${origin}/`,
-      '-s',
-      'CONCURRENT_REQUESTS=64',
-      '-s',
-      'CONCURRENT_REQUESTS_PER_DOMAIN=64',
-      '-s',
-      'LOGSTATS_INTERVAL=0',
-      '-s',
-      'EXIT_ERROR_THRESHOLD=-1',
-      '--loglevel',
-      'WARNING',
-      '-o',
-      join(dir, 'items.jsonl'),
-      '--json-stats',
-      statsFile,
-    ]);
+    const { peakRssMb } = await measurePeak(process.execPath, catalogueRunspiderArgs({ origin, concurrency: 64, itemsFile: join(dir, 'items.jsonl'), statsFile }));
     const stats = JSON.parse(readFileSync(statsFile, 'utf8')) as Record<string, number>;
     return {
       pages: stats.response_received_count!,

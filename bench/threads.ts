@@ -17,6 +17,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CRAWL_PROCESS_FLAGS } from '../src/crawler/heap.js';
+import { lastJsonLine, measurePeak } from './measure.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
@@ -29,29 +30,9 @@ function processCpuUs(pid: number): number {
 }
 
 /** Runs `args` with Node (under `taskset -c cpus` when given); its last stdout line as JSON, and its peak RSS (VmHWM, MiB). */
-function measure(args: string[], cpus?: string): Promise<Record<string, number> & { peakRssMb: number }> {
-  const [cmd, argv] = cpus ? ['taskset', ['-c', cpus, process.execPath, ...args]] : [process.execPath, args];
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    let hwmKb = 0;
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    const poll = setInterval(() => {
-      try {
-        hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))?.[1] ?? hwmKb);
-      } catch {
-        // exited between two polls
-      }
-    }, 10);
-    const timer = setTimeout(() => p.kill('SIGKILL'), 15 * 60_000);
-    p.on('error', reject);
-    p.on('close', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`bench ${args.join(' ')} failed with exit ${code}`));
-      else resolve({ ...(JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>), peakRssMb: hwmKb / 1024 });
-    });
-  });
+async function measure(args: string[], cpus?: string): Promise<Record<string, number> & { peakRssMb: number }> {
+  const { stdout, peakRssMb } = cpus ? await measurePeak('taskset', ['-c', cpus, process.execPath, ...args]) : await measurePeak(process.execPath, args);
+  return { ...lastJsonLine(stdout), peakRssMb };
 }
 
 /** The site from memory, in its own process (pinned to `cpus` when given). */

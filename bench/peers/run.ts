@@ -15,12 +15,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CRAWL_PROCESS_FLAGS } from '../../src/crawler/heap.js';
 import { startCatalogueSiteProcess } from '../../src/demo/site-process.js';
+import { catalogueRunspiderArgs } from '../measure.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const BIN = here('../../bin/run.js');
-const TSCRAPY_SPIDER = here('../catalogue-runspider.ts');
 const SCRAPY_SPIDER = here('./scrapy_catalogue.py');
 const CRAWLEE_DIR = here('./crawlee/');
 const CRAWLEE_SCRIPT = join(CRAWLEE_DIR, 'catalogue.mjs');
@@ -155,26 +153,7 @@ function peers(scrapy: string): Peer[] {
       run: (origin, dir) =>
         runOne(
           process.execPath,
-          [
-            ...CRAWL_PROCESS_FLAGS,
-            BIN,
-            'runspider',
-            TSCRAPY_SPIDER,
-            '-a',
-            `startUrl=${origin}/`,
-            '-s',
-            `CONCURRENT_REQUESTS=${concurrency}`,
-            '-s',
-            `CONCURRENT_REQUESTS_PER_DOMAIN=${concurrency}`,
-            '-s',
-            'LOGSTATS_INTERVAL=0',
-            '-s',
-            'EXIT_ERROR_THRESHOLD=-1',
-            '--loglevel',
-            'WARNING',
-            '-o',
-            join(dir, 'items.jsonl'),
-          ],
+          catalogueRunspiderArgs({ origin, concurrency, itemsFile: join(dir, 'items.jsonl') }),
           dir,
           {},
           join(dir, 'items.jsonl'),
