@@ -14,9 +14,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CRAWL_PROCESS_FLAGS } from '../src/crawler/heap.js';
+import { siteOfChild, type SiteProcess } from '../src/demo/site-process.js';
 import { lastJsonLine, measurePeak } from './measure.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -36,28 +36,10 @@ async function measure(args: string[], cpus?: string): Promise<Record<string, nu
 }
 
 /** The site from memory, in its own process (pinned to `cpus` when given). */
-async function startSite(products: number, cpus?: string): Promise<{ origin: string; pid: number; close(): Promise<void> }> {
+async function startSite(products: number, cpus?: string): Promise<SiteProcess> {
   const args = [here('./threads-site.mjs'), String(products)];
   const child = cpus ? spawn('taskset', ['-c', cpus, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`the bench site exited with code ${code} before listening`)));
-  });
-  return {
-    origin: (JSON.parse(line) as { origin: string }).origin,
-    pid: child.pid!,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.stdin!.end();
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
-  };
+  return siteOfChild(child, 'the bench site');
 }
 
 export interface ThreadsRun {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CatalogueSiteOptions } from './catalogue-site.js';
@@ -20,13 +20,22 @@ export async function startCatalogueSiteProcess(options: CatalogueSiteOptions = 
   const child = spawn(process.execPath, [...(isTs ? ['--import', 'tsx'] : []), entry, JSON.stringify(options)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  return siteOfChild(child, 'The demo shop process');
+}
+
+/**
+ * The site a child process serves: it prints `{"origin": …}` as its first line once it listens,
+ * and ends when its stdin closes (or is killed 5 s later). `what` names it in the error thrown
+ * when it exits before listening.
+ */
+export async function siteOfChild(child: ChildProcess, what: string): Promise<SiteProcess> {
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', (l) => {
       rl.close();
       resolve(l);
     });
-    child.once('exit', (code) => reject(new Error(`The demo shop process exited with code ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before listening`)));
   });
   const { origin } = JSON.parse(line) as { origin: string };
   return {
