@@ -1,5 +1,5 @@
 // Sampling a benchmarked process and its descendants from /proc (Linux): summed RSS, and CPU
-// time per process, for bench/browser.ts and bench/browser-mixed.ts.
+// time per process, for bench/browser.ts, bench/browser-mixed.ts and bench/peers/run.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on Linux
@@ -18,6 +18,27 @@ function stat(pid: string): ProcStat | null {
   } catch {
     return null; // exited
   }
+}
+
+/** The process and its descendants (threads' children included), from /proc. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      try {
+        for (const c of readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8').split(' ')) if (c.trim()) out.push(Number(c));
+      } catch {
+        // the thread ended between the two reads
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -39,19 +60,11 @@ export class TreeSampler {
   }
 
   sample(): void {
-    const all = new Map<number, ProcStat>();
-    for (const e of readdirSync('/proc')) {
-      if (!/^\d+$/.test(e)) continue;
-      const s = stat(e);
-      if (s) all.set(Number(e), s);
-    }
     let rss = 0;
     let pss = 0;
-    for (const [pid, s] of all) {
-      let p: number | undefined = pid;
-      let depth = 0;
-      while (p !== undefined && p !== this.#root && p > 1 && depth++ < 64) p = all.get(p)?.ppid;
-      if (p !== this.#root) continue;
+    for (const pid of processTree(this.#root)) {
+      const s = stat(String(pid));
+      if (!s) continue;
       try {
         rss += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
         pss += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);

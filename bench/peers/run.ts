@@ -10,13 +10,14 @@
 // npm registry into bench/peers/crawlee/ (its own package.json and lockfile: it is not a
 // dependency of tscrapy) when that folder has no node_modules.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCatalogueSiteProcess } from '../../src/demo/site-process.js';
 import { catalogueRunspiderArgs } from '../measure.js';
+import { median, processTree } from '../proc-tree.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const SCRAPY_SPIDER = here('./scrapy_catalogue.py');
@@ -71,27 +72,6 @@ function ensureCrawlee(): void {
 function version(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
   return (r.stdout || r.stderr || '').trim().split('\n')[0] ?? '?';
-}
-
-/** The process and its descendants (threads' children included), from /proc. */
-function processTree(pid: number): number[] {
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) {
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${out[i]}/task`);
-    } catch {
-      continue;
-    }
-    for (const t of tasks) {
-      try {
-        for (const c of readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8').split(' ')) if (c.trim()) out.push(Number(c));
-      } catch {
-        // the thread ended between the two reads
-      }
-    }
-  }
-  return out;
 }
 
 interface RunResult {
@@ -193,12 +173,6 @@ function peers(scrapy: string): Peer[] {
         runOne(process.execPath, [CRAWLEE_SCRIPT, origin, join(dir, 'items.jsonl'), String(concurrency)], dir, { CRAWLEE_PERSIST_STORAGE: 'false', CRAWLEE_STORAGE_DIR: join(dir, 'storage') }, join(dir, 'items.jsonl')),
     },
   ];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const fmt = (n: number, d = 2) => n.toFixed(d);
