@@ -27,6 +27,12 @@ describe('help', { timeout: 300_000 }, () => {
         assert.match(r.stdout, /--logfile/, c);
         assert.match(r.stdout, /--nolog/, c);
       }
+      // Scrapy users type -h: it is the same help, for every command (crawl and runspider start elsewhere).
+      for (const c of ['crawl', 'runspider', 'deploy']) {
+        const short = await runCli([c, '-h'], dir);
+        assert.equal(short.code, 0, `${c} -h: ${short.stderr}`);
+        assert.equal(short.stdout, (await runCli([c, '--help'], dir)).stdout, `${c} -h`);
+      }
       const crawl = await runCli(['crawl', '--help'], dir);
       for (const flag of ['-s, --set=NAME=VALUE', '-a, --arg=NAME=VALUE', '-o, --output=FILE[:FORMAT]', '-O, --overwrite-output', '--redis=URL', '--json-stats=FILE']) {
         assert.ok(crawl.stdout.includes(flag), flag);
