@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -63,11 +63,11 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function runspider(args: string[]): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+function runspider(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   const child = spawn(
     process.execPath,
     [join(ROOT, 'bin/run.js'), 'runspider', spiderFile, '-a', `startUrl=${site.origin}/list?n=6`, '--no-progress', '-s', 'ROBOTSTXT_OBEY=false', '-s', 'BROWSER_MAX_PAGES=2', '-s', 'CONCURRENT_REQUESTS=2', ...args],
-    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } },
   );
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c));
@@ -92,9 +92,9 @@ function logged(child: ChildProcess, stderr: () => string, pattern: RegExp): Pro
 }
 
 /** Runs until two detail pages are being rendered, then does `stop` to the crawl; returns the browser processes seen. */
-async function stopMidCrawl(stop: (child: ChildProcess, release: () => void, stderr: () => string) => Promise<void>, extra: string[] = []) {
+async function stopMidCrawl(stop: (child: ChildProcess, release: () => void, stderr: () => string) => Promise<void>, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const held = holdDetails();
-  const run = runspider(extra);
+  const run = runspider(extra, env);
   try {
     await Promise.race([held.until(2), run.exited.then((code) => assert.fail(`exited with ${code} before rendering:\n${run.stderr()}`))]);
     const seen: SeenProcess[] = chromiumTree(run.child.pid!);
@@ -144,17 +144,25 @@ describe('rendered crawls from the CLI', { skip: skipWithoutChromium, timeout: 1
 
   it('SIGKILL of the crawl leaves no Chromium process (the browser reads the end of its pipe); the next launch deletes its profile', async () => {
     let crawlPid = 0;
-    const { seen } = await stopMidCrawl(async (child) => {
-      crawlPid = child.pid!;
-      child.kill('SIGKILL');
-    });
+    // A temp folder of its own: a browser started meanwhile by another test file sweeps the
+    // profiles of dead crawls from the shared one, this crawl's among them.
+    const tmp = join(dir, 'tmp');
+    await mkdir(tmp, { recursive: true });
+    const { seen } = await stopMidCrawl(
+      async (child) => {
+        crawlPid = child.pid!;
+        child.kill('SIGKILL');
+      },
+      [],
+      { TMPDIR: tmp },
+    );
     assert.ok(await allGone(seen), `left running: ${JSON.stringify(seen)}`);
-    const registry = join(tmpdir(), 'tscrapy-browser-profiles');
+    const registry = join(tmp, 'tscrapy-browser-profiles');
     const record = readdirSync(registry).find((n) => n.startsWith(`${crawlPid}-`));
     assert.ok(record, 'the killed crawl recorded its browser profile');
     const { profile } = JSON.parse(readFileSync(join(registry, record), 'utf8')) as { profile: string };
     assert.ok(existsSync(profile), 'nobody was left to delete the profile');
-    assert.ok(sweepDeadProfiles() >= 1);
+    assert.ok(sweepDeadProfiles(tmp) >= 1);
     assert.equal(existsSync(profile), false);
     assert.equal(existsSync(join(registry, record)), false);
   });
