@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sweepDeadProfiles } from '../../src/crawler/downloader/handlers/browser/profiles.js';
+import { stderrShows } from '../support/process.js';
 import { allGone, chromiumTree, skipWithoutChromium, type SeenProcess } from './chromium-processes.js';
 import { startJsSite, type JsSite } from './js-site.js';
 
@@ -77,20 +78,6 @@ function runspider(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildP
   return { child, exited, stderr: () => stderr };
 }
 
-/** Resolves once the crawl's stderr matches `pattern`, or it has exited. */
-function logged(child: ChildProcess, stderr: () => string, pattern: RegExp): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (!pattern.test(stderr()) && child.exitCode === null) return;
-      child.stderr!.off('data', check);
-      resolve();
-    };
-    child.stderr!.on('data', check);
-    child.once('close', check);
-    check();
-  });
-}
-
 /** Runs until two detail pages are being rendered, then does `stop` to the crawl; returns the browser processes seen. */
 async function stopMidCrawl(stop: (child: ChildProcess, release: () => void, stderr: () => string) => Promise<void>, extra: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const held = holdDetails();
@@ -125,7 +112,7 @@ describe('rendered crawls from the CLI', { skip: skipWithoutChromium, timeout: 1
       child.kill('SIGINT');
       // Two SIGINTs sent together can reach the process as one (the kernel keeps a single pending
       // signal of a kind): the second goes once the crawl has taken the first, as a user's does.
-      await logged(child, stderrNow, /shutting down gracefully/);
+      await stderrShows(child, stderrNow, /shutting down gracefully/);
       child.kill('SIGINT');
     });
     assert.equal(code, 1, stderr);

@@ -10,6 +10,7 @@ import { crawl } from '../../src/crawler/crawl.js';
 import type { Response } from '../../src/crawler/http/response.js';
 import { MemorySink } from '../../src/crawler/logger.js';
 import { Spider } from '../../src/crawler/spider.js';
+import { stderrShows } from '../support/process.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const PAGES = 30;
@@ -172,12 +173,6 @@ export default class Pages extends Spider {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    const printed = (text: string) =>
-      new Promise<void>((resolve) => {
-        const check = () => stderr.includes(text) && (child.stderr!.off('data', check), resolve());
-        child.stderr!.on('data', check);
-        check();
-      });
     child.stderr!.on('data', (c: Buffer) => (stderr += c));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -185,7 +180,7 @@ export default class Pages extends Spider {
       // The page is in flight, held by the site (or the child failed before: its output says why).
       await Promise.race([site.requests(before + 1), exited.then((code) => assert.fail(`exited with ${code} before any request:\n${stderr}`))]);
       child.kill('SIGINT');
-      await printed('Received SIGINT, shutting down gracefully');
+      await stderrShows(child, () => stderr, /Received SIGINT, shutting down gracefully/);
       child.kill('SIGTERM');
       const code = await exited;
       assert.match(stderr, /Received SIGTERM after SIGINT, forcing unclean shutdown/);

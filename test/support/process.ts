@@ -46,3 +46,21 @@ export function runProcess(command: string, args: string[], o: ProcessOptions): 
     o.onSpawn?.(child, { stdout: () => stdout, stderr: () => stderr });
   });
 }
+
+/**
+ * Resolves once `output()` (what the child has written to stderr so far) matches `pattern`, or
+ * the child has exited (the caller's assertions then say what was missing): for sending a signal
+ * only when the crawl has taken the one before.
+ */
+export function stderrShows(child: ChildProcess, output: () => string, pattern: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!pattern.test(output()) && child.exitCode === null && child.signalCode === null) return;
+      child.stderr!.off('data', check);
+      resolve();
+    };
+    child.stderr!.on('data', check);
+    child.once('close', check);
+    check();
+  });
+}
