@@ -23,7 +23,8 @@ Exit codes: 0 stored; 1 the keychain cannot be used; 2 unknown target or no proj
   async run(): Promise<{ target: string; url: string; username: string; stored: true }> {
     const { args } = await this.parse(Login);
     const { loadConfig } = await import('../config/config-files.js');
-    const { getTarget, maskUrl } = await import('../deploy/targets.js');
+    const { getTarget } = await import('../deploy/targets.js');
+    const { maskUrl } = await import('../crawler/downloader/mask.js');
     const { credentialKey } = await import('../config/credentials.js');
     const { keychainDelete, keychainGet, keychainSet } = await import('../config/keychain.js');
     const { KeychainUnavailableError } = await import('../config/errors.js');

@@ -2,7 +2,8 @@ import { FormData, request, type Dispatcher } from 'undici';
 import type { Credentials } from '../config/credentials.js';
 import { AuthenticationError, ServerError, ServerUnreachableError, TlsError } from './errors.js';
 import { MASK } from '../crawler/downloader/mask.js';
-import { endpointUrl, maskUrl } from './targets.js';
+import { maskUrl } from '../crawler/downloader/mask.js';
+import { endpointUrl } from './targets.js';
 
 /** How to talk to one server. */
 export interface ClientOptions {

@@ -9,7 +9,8 @@ import { buildDeployBundle } from './bundle.js';
 import { addVersion, listProjects, type ServerAnswer } from './client.js';
 import { DeployConfigError, DeployFailedError, ServerError } from './errors.js';
 import { planDeploys, type DeployPlan, type PlanDefaults } from './plan.js';
-import { endpointUrl, findTarget, getAllTargets, getTarget, getTargets, maskUrl } from './targets.js';
+import { maskUrl } from '../crawler/downloader/mask.js';
+import { endpointUrl, findTarget, getAllTargets, getTarget, getTargets } from './targets.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 
 /** Where output goes: progress (stderr), the server's answer (stdout), debug lines. */

@@ -17,6 +17,7 @@ export { validateManifest, manifestHash, canonicalJson, BundleFormatError, PROJE
 // Deploying
 export { buildDeployBundle, type DeployBundle } from './bundle.js';
 export { addVersion, listProjects, callEndpoint, type ClientOptions, type ServerAnswer } from './client.js';
-export { getTargets, getTarget, endpointUrl, maskUrl, type DeployTarget } from './targets.js';
+export { getTargets, getTarget, endpointUrl, type DeployTarget } from './targets.js';
+export { maskUrl } from '../crawler/downloader/mask.js';
 export { resolveVersion } from './version.js';
 export { UnknownTargetError, ServerUnreachableError, TlsError, AuthenticationError, ServerError, DeployConfigError, DeployFailedError } from './errors.js';

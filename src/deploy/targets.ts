@@ -1,6 +1,6 @@
 import type { LayeredConfig } from '../config/config-files.js';
-import { DeployConfigError, UnknownTargetError } from './errors.js';
 import { maskUrl } from '../crawler/downloader/mask.js';
+import { DeployConfigError, UnknownTargetError } from './errors.js';
 
 /** The keys of a target that tscrapy reads. */
 const TARGET_KEYS = ['url', 'project', 'version', 'username', 'password'] as const;
@@ -119,6 +119,3 @@ export function endpointUrl(targetUrl: string, endpoint: string): URL {
   base.password = '';
   return new URL(endpoint, base);
 }
-
-/** The URL with any password masked, for output: the one masking every part of tscrapy uses. */
-export { maskUrl };
