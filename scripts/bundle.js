@@ -9,7 +9,7 @@
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
@@ -64,25 +64,49 @@ Object.assign(Dispatcher.prototype, api);
 export { default as Agent } from 'undici/lib/dispatcher/agent.js';
 export { default as ProxyAgent } from 'undici/lib/dispatcher/proxy-agent.js';
 `;
-/**
- * undici's client loads its HTTP/2 client (and with it node:http2 and node:tls, ≈ 10 ms at every
- * start) when it is loaded; it is used only on a connection that negotiated h2, which tscrapy
- * never offers (no `allowH2`). In the bundle it is loaded on first use instead. The build fails
- * if undici's line changes, rather than bundle it unchanged.
- */
-const UNDICI_H2_IMPORT = "const connectH2 = require('./client-h2.js')";
-const UNDICI_H2_LAZY = "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)";
-
 const undiciAgents = {
   name: 'tscrapy-undici-agents',
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, (args) => (args.importer.startsWith(dist + sep) ? { path: 'undici-agents', namespace: 'tscrapy' } : undefined));
     b.onLoad({ filter: /^undici-agents$/, namespace: 'tscrapy' }, () => ({ contents: UNDICI_AGENTS, loader: 'js', resolveDir: root }));
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, (args) => {
-      const code = readFileSync(args.path, 'utf8');
-      if (!code.includes(UNDICI_H2_IMPORT)) throw new Error(`${args.path} no longer has "${UNDICI_H2_IMPORT}": see UNDICI_H2_LAZY in scripts/bundle.js`);
-      return { contents: code.replace(UNDICI_H2_IMPORT, UNDICI_H2_LAZY), loader: 'js' };
-    });
+  },
+};
+
+/**
+ * Lines of dependencies changed in the bundle only, for work a crawl's start does not need. The
+ * build fails if a line is no longer there (after an upgrade), rather than bundle it unchanged.
+ */
+const PATCHES = [
+  {
+    // undici's client loads its HTTP/2 client, and with it node:http2 and node:tls (≈ 10 ms at
+    // every start), when it is loaded; it is used only on a connection that negotiated h2, which
+    // tscrapy never offers (no `allowH2`). Loaded on first use instead.
+    file: 'node_modules/undici/lib/dispatcher/client.js',
+    from: "const connectH2 = require('./client-h2.js')",
+    to: "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)",
+  },
+  {
+    // oclif sorts a plugin's commands with localeCompare, whose first call sets up ICU's
+    // collation (≈ 6 ms). The bundle runs only crawl and runspider, found by id; the order is for
+    // listings (help), which never run from the bundle.
+    file: 'node_modules/@oclif/core/lib/config/plugin.js',
+    from: '.sort((a, b) => a.id.localeCompare(b.id));',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
+  },
+];
+const patched = new Set();
+const patches = {
+  name: 'tscrapy-patches',
+  setup(b) {
+    for (const patch of PATCHES) {
+      const path = join(root, patch.file);
+      b.onLoad({ filter: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, () => {
+        const code = readFileSync(path, 'utf8');
+        if (!code.includes(patch.from)) throw new Error(`${patch.file} no longer has "${patch.from}": see PATCHES in scripts/bundle.js`);
+        patched.add(patch);
+        return { contents: code.replace(patch.from, patch.to), loader: 'js' };
+      });
+    }
   },
 };
 
@@ -121,7 +145,7 @@ const result = await build({
   keepNames: true,
   // An import.meta that the plugin above did not replace would be empty in a CommonJS script.
   logOverride: { 'empty-import-meta': 'error' },
-  plugins: [importMeta, undiciAgents],
+  plugins: [importMeta, undiciAgents, patches],
   metafile: true,
   write: false,
   logLevel: 'warning',
@@ -129,6 +153,7 @@ const result = await build({
 // esbuild writes strings and regular expressions in ASCII; comments keep their characters.
 // Escaped there too, the bundle is ASCII, which the loader reads as Latin-1: no UTF-8 decoding
 // of 3 MB (≈ 10 ms) and a one-byte string for V8.
+for (const patch of PATCHES) if (!patched.has(patch)) throw new Error(`${patch.file} was not bundled: see PATCHES in scripts/bundle.js`);
 const code = routeDynamicImports(result.outputFiles[0].text).replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
 const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
 mkdirSync(outdir, { recursive: true });
