@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
 const outdir = `${dist}/bundled`;
 const outfile = `${outdir}/crawl.cjs`;
-const { BUNDLE_HASH_PREFIX, BUNDLE_PARAMS } = await import(pathToFileURL(`${dist}/cli/crawl-loader.js`).href);
+const { BUNDLE_HASH_PREFIX, BUNDLE_PARAMS, BUNDLE_WRAPPER_PARAMS } = await import(pathToFileURL(`${dist}/cli/crawl-loader.js`).href);
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
 // Not bundled: optional packages (they may be missing, and some hold native addons), esbuild
@@ -155,9 +155,11 @@ const result = await build({
 // of 3 MB (≈ 10 ms) and a one-byte string for V8.
 for (const patch of PATCHES) if (!patched.has(patch)) throw new Error(`${patch.file} was not bundled: see PATCHES in scripts/bundle.js`);
 const code = routeDynamicImports(result.outputFiles[0].text).replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
-const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
+// The wrapper opens on the second line: stack traces give the bundle's line numbers plus one.
+const wrapped = `(function (${BUNDLE_WRAPPER_PARAMS.join(', ')}) {${code}\n})\n`;
+const hash = createHash('sha256').update(wrapped).digest('hex').slice(0, 32);
 mkdirSync(outdir, { recursive: true });
-writeFileSync(outfile, `${BUNDLE_HASH_PREFIX}${hash}\n${code}`);
+writeFileSync(outfile, `${BUNDLE_HASH_PREFIX}${hash}\n${wrapped}`);
 
 // `tscrapy` for the spiders a bundled crawl loads (src/cli/crawl-main.ts points their imports
 // here): the library's named exports, taken from the running bundle.

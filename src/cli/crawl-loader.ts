@@ -21,6 +21,13 @@ export const BUNDLE_PARAMS = {
   resolve: '__tscrapyResolve',
 } as const;
 
+/**
+ * The parameters of the function the bundle is (scripts/bundle.js writes it wrapped, as Node
+ * wraps a CommonJS module, so that no 3 MB string is built at each start): CommonJS's, then
+ * {@link BUNDLE_PARAMS}'.
+ */
+export const BUNDLE_WRAPPER_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', BUNDLE_PARAMS.url, BUNDLE_PARAMS.import, BUNDLE_PARAMS.resolve];
+
 /** The first line scripts/bundle.js writes, followed by the hash of the bundle's code. */
 export const BUNDLE_HASH_PREFIX = '// tscrapy crawl bundle ';
 
@@ -43,9 +50,7 @@ export function loadCrawlBundle(): CrawlBundle {
   const source = readFileSync(file, 'latin1');
   const cacheFile = codeCacheFile(file, source);
   const cachedData = cacheFile ? readCodeCache(cacheFile) : undefined;
-  const params = ['exports', 'require', 'module', '__filename', '__dirname', BUNDLE_PARAMS.url, BUNDLE_PARAMS.import, BUNDLE_PARAMS.resolve];
-  // On the first line, as Node wraps CommonJS modules: stack traces keep the bundle's line numbers.
-  const script = new Script(`(function (${params.join(', ')}) {${source}\n})`, { filename: file, cachedData });
+  const script = new Script(source, { filename: file, cachedData });
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} as CrawlBundle };
   run.call(
