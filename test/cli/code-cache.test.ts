@@ -84,6 +84,21 @@ describe('the crawl bundle\'s code cache', { timeout: 180_000 }, () => {
     assert.equal(cacheFile().ino, first.ino, 'a cache V8 accepted is not written again');
   });
 
+  it('writing a cache removes the caches of older builds of the same install, not others', async () => {
+    await crawl();
+    const { path } = cacheFile();
+    const name = path.slice(cacheDir.length + 1);
+    const prefix = name.slice(0, name.lastIndexOf('-') + 1);
+    const olderBuild = join(cacheDir, `${prefix}0000000000000000.bin`);
+    const otherInstall = join(cacheDir, 'crawl-0000000000000000-0000000000000000.bin');
+    writeFileSync(olderBuild, 'older build');
+    writeFileSync(otherInstall, 'another install');
+    writeFileSync(path, 'damaged');
+    await crawl();
+    assert.deepEqual(readdirSync(cacheDir).sort(), [name, otherInstall.slice(cacheDir.length + 1)].sort());
+    assert.ok(whole(readFileSync(path)));
+  });
+
   it('a damaged cache is not run: the crawl is the same and the cache is written again', async () => {
     await crawl();
     const good = cacheFile();
