@@ -68,7 +68,7 @@ export function loadCrawlBundle(): CrawlBundle {
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     // After the start, so that the cache holds the functions the start compiled, not only the
     // top level; and not in its way.
-    loaded.whenCrawlUnderWay(() => writeCodeCache(cacheFile, script.createCachedData()));
+    loaded.whenCrawlUnderWay(() => writeCodeCache(cacheFile, script));
   }
   return loaded;
 }
@@ -148,13 +148,14 @@ function readCodeCache(file: string): Buffer | undefined {
 }
 
 /**
- * Writes the cache (renamed into place: a start reading it at the same time never sees half a
- * file) and removes the caches of older builds of the same install. A cache that cannot be
- * written is not an error: the next start compiles again.
+ * Writes the script's cache (renamed into place: a start reading it at the same time never sees
+ * half a file) and removes the caches of older builds of the same install. A cache that cannot be
+ * made or written is not an error: the next start compiles again.
  */
-function writeCodeCache(file: string, data: Buffer): void {
+function writeCodeCache(file: string, script: Script): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
+    const data = script.createCachedData();
     writeFileSync(tmp, Buffer.concat([sha256(data), data]), { mode: 0o600 });
     renameSync(tmp, file);
     const dir = dirname(file);
