@@ -1,19 +1,23 @@
 #!/usr/bin/env node
 // Builds the pre-bundled crawl entry, dist/bundled/ (run by `npm run build`, after tsc): what
-// `tscrapy crawl` and `tscrapy runspider` load (src/cli/crawl-main.ts, and the library's API for
-// the spiders they load, src/cli/crawl-api.ts) as a few files instead of ≈550 modules (tscrapy's,
+// `tscrapy crawl` and `tscrapy runspider` load (src/cli/crawl-bundle.ts: the two commands and the
+// library's API for the spiders they load) as one script instead of ≈550 modules (tscrapy's,
 // oclif's, undici's …), each of which Node resolves, reads and compiles one by one: that was half
-// of a short crawl's start. The two entries share one chunk, so a spider's classes are the
-// command's. Made from tsc's output in dist/, which stays as it is for every other entry point.
+// of a short crawl's start. The script is CommonJS, run by src/cli/crawl-loader.ts through
+// vm.Script with V8's code cache. Made from tsc's output in dist/, which stays as it is for every
+// other entry point.
 import { build, transform } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
 const outdir = `${dist}/bundled`;
-const entries = ['cli/crawl-main.js', 'cli/crawl-api.js'].map((f) => `${dist}/${f}`);
+const outfile = `${outdir}/crawl.cjs`;
+const { BUNDLE_HASH_PREFIX, BUNDLE_PARAMS, BUNDLE_WRAPPER_PARAMS } = await import(pathToFileURL(`${dist}/cli/crawl-loader.js`).href);
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
 // Not bundled: optional packages (they may be missing, and some hold native addons), esbuild
@@ -24,21 +28,23 @@ const external = [...Object.keys(pkg.optionalDependencies ?? {}), 'esbuild', 'io
 
 /**
  * Modules that find files next to themselves (the parse worker, the server's job child, the demo
- * site, templates) read `import.meta.url`: in the bundle it is the chunk's, so each module's own
- * place in dist/ is put back, relative to the chunk (always in dist/bundled/) so that the
- * installed package can move. The entries keep the real one (crawl-main names crawl-api by it).
- * esbuild's define replaces the expression, not the text: strings that spell it stay as they are.
+ * site, templates) read `import.meta.url`, which a CommonJS script has not: each module's own
+ * place in dist/ is put back, relative to the bundle's URL (the bundle is always in
+ * dist/bundled/) so that the installed package can move. `import.meta.resolve` is the loader's
+ * (bare names resolve the same from anywhere in the package). esbuild's define replaces the
+ * expression, not the text: strings that spell it stay as they are.
  */
-const importMetaUrl = {
-  name: 'tscrapy-import-meta-url',
+const importMeta = {
+  name: 'tscrapy-import-meta',
   setup(b) {
     b.onLoad({ filter: /\.js$/ }, async (args) => {
-      if (!args.path.startsWith(dist + sep) || entries.includes(args.path)) return undefined;
+      if (!args.path.startsWith(dist + sep)) return undefined;
       const code = readFileSync(args.path, 'utf8');
       if (!code.includes('import.meta')) return undefined;
       const rel = relative(outdir, args.path).split(sep).join('/');
-      const own = `const __tscrapyModuleUrl = new URL(${JSON.stringify(rel)}, import.meta.url).href;\n`;
-      const out = await transform(code, { define: { 'import.meta.url': '__tscrapyModuleUrl' }, format: 'esm', target: 'node20', sourcefile: args.path });
+      const own = `const __tscrapyModuleUrl = new URL(${JSON.stringify(rel)}, ${BUNDLE_PARAMS.url}).href;\n`;
+      const define = { 'import.meta.url': '__tscrapyModuleUrl', 'import.meta.resolve': BUNDLE_PARAMS.resolve };
+      const out = await transform(code, { define, format: 'esm', target: 'node20', sourcefile: args.path });
       return { contents: own + out.code, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
@@ -66,24 +72,103 @@ const undiciAgents = {
   },
 };
 
+/**
+ * Lines of dependencies changed in the bundle only, for work a crawl's start does not need. The
+ * build fails if a line is no longer there (after an upgrade), rather than bundle it unchanged.
+ */
+const PATCHES = [
+  {
+    // undici's client loads its HTTP/2 client, and with it node:http2 and node:tls (≈ 10 ms at
+    // every start), when it is loaded; it is used only on a connection that negotiated h2, which
+    // tscrapy never offers (no `allowH2`). Loaded on first use instead.
+    file: 'node_modules/undici/lib/dispatcher/client.js',
+    from: "const connectH2 = require('./client-h2.js')",
+    to: "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)",
+  },
+  {
+    // oclif sorts a plugin's commands with localeCompare, whose first call sets up ICU's
+    // collation (≈ 6 ms). The bundle runs only crawl and runspider, found by id; the order is for
+    // listings (help), which never run from the bundle.
+    file: 'node_modules/@oclif/core/lib/config/plugin.js',
+    from: '.sort((a, b) => a.id.localeCompare(b.id));',
+    to: '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));',
+  },
+];
+const patched = new Set();
+const patches = {
+  name: 'tscrapy-patches',
+  setup(b) {
+    for (const patch of PATCHES) {
+      const path = join(root, patch.file);
+      b.onLoad({ filter: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, () => {
+        const code = readFileSync(path, 'utf8');
+        if (!code.includes(patch.from)) throw new Error(`${patch.file} no longer has "${patch.from}": see PATCHES in scripts/bundle.js`);
+        patched.add(patch);
+        return { contents: code.replace(patch.from, patch.to), loader: 'js' };
+      });
+    }
+  },
+};
+
+/**
+ * The bundle's `import()` calls (of spider bundles, optional packages, esbuild) made calls of the
+ * function the loader passes in, found by parsing the bundle (a text search would also change
+ * strings and comments that spell `import(`).
+ */
+function routeDynamicImports(code) {
+  const file = ts.createSourceFile(outfile, code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const starts = [];
+  const visit = (node) => {
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) starts.push(node.expression.getStart(file));
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  let out = '';
+  let at = 0;
+  for (const start of starts.sort((a, b) => a - b)) {
+    out += code.slice(at, start) + BUNDLE_PARAMS.import;
+    at = start + 'import'.length;
+  }
+  return out + code.slice(at);
+}
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: entries,
-  outdir,
+  entryPoints: [`${dist}/cli/crawl-bundle.js`],
+  outfile,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external,
   // Class names name components in settings, and oclif reads command classes' names.
   keepNames: true,
-  // Bundled CommonJS packages call require (esbuild's docs advise this banner for ESM on Node).
-  banner: { js: "import { createRequire as __tscrapyCreateRequire } from 'node:module';\nconst require = __tscrapyCreateRequire(import.meta.url);" },
-  plugins: [importMetaUrl, undiciAgents],
+  // An import.meta that the plugin above did not replace would be empty in a CommonJS script.
+  logOverride: { 'empty-import-meta': 'error' },
+  plugins: [importMeta, undiciAgents, patches],
   metafile: true,
+  write: false,
   logLevel: 'warning',
 });
-const outputs = Object.entries(result.metafile.outputs);
-const bytes = outputs.reduce((n, [, o]) => n + o.bytes, 0);
-console.log(`dist/bundled: ${outputs.length} files, ${(bytes / 1e6).toFixed(1)} MB, from ${Object.keys(result.metafile.inputs).length} modules`);
+// esbuild writes strings and regular expressions in ASCII; comments keep their characters.
+// Escaped there too, the bundle is ASCII, which the loader reads as Latin-1: no UTF-8 decoding
+// of 3 MB (≈ 10 ms) and a one-byte string for V8.
+for (const patch of PATCHES) if (!patched.has(patch)) throw new Error(`${patch.file} was not bundled: see PATCHES in scripts/bundle.js`);
+const code = routeDynamicImports(result.outputFiles[0].text).replace(/[^\0-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+// The wrapper opens on the second line: stack traces give the bundle's line numbers plus one.
+const wrapped = `(function (${BUNDLE_WRAPPER_PARAMS.join(', ')}) {${code}\n})\n`;
+const hash = createHash('sha256').update(wrapped).digest('hex').slice(0, 32);
+mkdirSync(outdir, { recursive: true });
+writeFileSync(outfile, `${BUNDLE_HASH_PREFIX}${hash}\n${wrapped}`);
+
+// `tscrapy` for the spiders a bundled crawl loads (src/cli/crawl-main.ts points their imports
+// here): the library's named exports, taken from the running bundle.
+const names = Object.keys(await import(pathToFileURL(`${dist}/index.js`).href)).sort();
+writeFileSync(
+  `${outdir}/crawl-api.js`,
+  `// Written by scripts/bundle.js: the library's API from the crawl bundle (src/cli/crawl-loader.ts).\n` +
+    `import { loadCrawlBundle } from '../cli/crawl-loader.js';\n\n` +
+    `export const {\n${names.map((n) => `  ${n},\n`).join('')}} = loadCrawlBundle().api;\n`,
+);
+const inputs = Object.keys(result.metafile.inputs).length;
+console.log(`dist/bundled: crawl.cjs ${(code.length / 1e6).toFixed(1)} MB from ${inputs} modules, ${names.length} names in crawl-api.js`);

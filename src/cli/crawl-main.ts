@@ -18,8 +18,9 @@ export const CRAWL_COMMANDS: Record<string, Command.Class> = { crawl: Crawl, run
  * for the command and the spiders it loads.
  */
 export async function main(argv: string[], bin: string): Promise<void> {
-  // Spider bundles loaded from now on import `tscrapy` from this bundle's copy of the library.
-  useTscrapyEntryUrl(new URL('./crawl-api.js', import.meta.url).href);
+  // Spider bundles loaded from now on import `tscrapy` from this bundle's copy of the library
+  // (dist/bundled/crawl-api.js, which scripts/bundle.js writes).
+  useTscrapyEntryUrl(new URL('../bundled/crawl-api.js', import.meta.url).href);
   try {
     await runCommand(argv, bin);
     flush();

@@ -3,12 +3,13 @@ import { dirname, resolve } from 'node:path';
 import type { ComponentClass } from '../crawler/components.js';
 import type { CrawlResult } from '../crawler/crawler.js';
 import { InvalidArgumentError } from '../crawler/errors.js';
-import { applyHeapGrowingPercent } from '../crawler/heap.js';
+import { applyHeapGrowingPercent, checkHeapGrowingPercent } from '../crawler/heap.js';
 import { FileSink, type LogSink } from '../crawler/logger.js';
 import { Settings } from '../crawler/settings/settings.js';
 import type { SpiderClass } from '../crawler/spider.js';
 import { crawlOutcome, type CrawlOutcome } from '../crawler/crawl-outcome.js';
 import { LiveStatus } from './status-line.js';
+import { crawlUnderWay } from './crawl-under-way.js';
 import { colorLogLine, terminalInfo } from './terminal.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 
@@ -79,8 +80,10 @@ export async function runCrawl(o: RunCrawlOptions): Promise<RunCrawlResult> {
   if (o.spiderClass.customSettings) effective.update(o.spiderClass.customSettings, 'spider');
   const jsonStats = o.jsonStats ? resolve(o.jsonStats) : undefined;
   if (jsonStats) await checkWritable(jsonStats, '--json-stats');
-  // This process is the crawl's own: tune V8's heap for it (see heap.ts).
-  applyHeapGrowingPercent(effective.getInt('HEAP_GROWING_PERCENT'));
+  // This process is the crawl's own: V8's heap is tuned for it (see heap.ts) once the crawl is
+  // under way; a bad value fails now, before crawling.
+  const heapGrowingPercent = effective.getInt('HEAP_GROWING_PERCENT');
+  checkHeapGrowingPercent(heapGrowingPercent);
 
   const term = terminalInfo(stderr);
   const progress = o.progress ?? term.isTTY;
@@ -109,12 +112,23 @@ export async function runCrawl(o: RunCrawlOptions): Promise<RunCrawlResult> {
   );
   // The engine exists once the crawl has opened; the status line reads it from then on.
   if (live) live.start({ stats: crawler.stats, get engine() { return crawler.engine; } });
+  // What can wait until the first response rather than stand between the command and its first
+  // request: a full collection of V8's heap (≈ 20 ms), and what the process left for then
+  // (crawl-under-way.ts). A crawl that ends without a response has no need of the heap's tuning.
+  let underWay = false;
+  crawler.signals.connect('responseReceived', () => {
+    if (underWay) return;
+    underWay = true;
+    crawlUnderWay();
+    applyHeapGrowingPercent(heapGrowingPercent);
+  });
   let result: CrawlResult;
   try {
     result = await crawler.crawl(o.onItem);
   } finally {
     removeHandlers();
     live?.stop();
+    if (!underWay) crawlUnderWay();
   }
   const outcome = crawlOutcome(result.stats, result.reason, crawler.settings.getInt('EXIT_ERROR_THRESHOLD', 0), forced);
   // Renamed into place: a dashboard reading it, or another run writing it, never sees half a file.

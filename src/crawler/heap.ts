@@ -11,12 +11,17 @@ import { InvalidArgumentError } from './errors.js';
  * 0 leaves V8's default.
  */
 export function applyHeapGrowingPercent(percent: number): void {
-  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {
-    throw new InvalidArgumentError(`HEAP_GROWING_PERCENT must be a whole number from 0 to 1000 (0: V8's default), got ${percent}`);
-  }
+  checkHeapGrowingPercent(percent);
   if (percent === 0) return;
   setFlagsFromString(`--heap-growing-percent=${percent}`);
   collectGarbageNow();
+}
+
+/** Throws InvalidArgumentError unless `percent` is a HEAP_GROWING_PERCENT value (checked before a crawl applies it). */
+export function checkHeapGrowingPercent(percent: number): void {
+  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {
+    throw new InvalidArgumentError(`HEAP_GROWING_PERCENT must be a whole number from 0 to 1000 (0: V8's default), got ${percent}`);
+  }
 }
 
 /**
