@@ -1,4 +1,4 @@
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ComponentClass } from '../crawler/components.js';
 import type { CrawlResult } from '../crawler/crawler.js';
@@ -12,6 +12,7 @@ import { LiveStatus } from './status-line.js';
 import { crawlUnderWay } from './crawl-under-way.js';
 import { colorLogLine, terminalInfo } from './terminal.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { makeDir } from '../util/make-dir.js';
 
 /** What `crawl` and `runspider` hand over once they know the spider. */
 export interface RunCrawlOptions {
@@ -147,7 +148,7 @@ export async function runCrawl(o: RunCrawlOptions): Promise<RunCrawlResult> {
 async function checkWritable(file: string, flag: string): Promise<void> {
   const dir = dirname(file);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     await access(dir, constants.W_OK);
   } catch (err) {
     throw new InvalidArgumentError(`${flag} ${file}: the folder ${dir} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);

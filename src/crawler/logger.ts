@@ -1,7 +1,8 @@
-import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { InvalidArgumentError } from './errors.js';
 import { formatLogMessage } from './log-format.js';
+import { makeDirSync } from '../util/make-dir.js';
 
 export const LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
 export type LevelName = keyof typeof LEVELS;
@@ -32,7 +33,7 @@ export class FileSink implements LogSink {
   constructor(path: string, append = true) {
     let fd: number;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirSync(dirname(path));
       fd = openSync(path, append ? 'a' : 'w');
     } catch (err) {
       throw new InvalidArgumentError(`LOG_FILE ${JSON.stringify(path)} cannot be opened for writing (${(err as Error).message}): name a file in a folder you can write, or unset LOG_FILE to log to stderr`);

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/config-files.js';
 import { resolveCredentials } from '../config/credentials.js';
@@ -12,6 +11,7 @@ import { planDeploys, type DeployPlan, type PlanDefaults } from './plan.js';
 import { maskUrl } from '../crawler/downloader/mask.js';
 import { endpointUrl, findTarget, getAllTargets, getTarget, getTargets } from './targets.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { makeDir } from '../util/make-dir.js';
 
 /** Where output goes: progress (stderr), the server's answer (stdout), debug lines. */
 export interface DeployIO {
@@ -79,7 +79,7 @@ export async function buildOnly(ctx: DeployContext, file: string, opts: DeployOp
   for (const w of built.warnings) ctx.io.progress(`Warning: ${w}`);
   const out = resolve(ctx.cwd, file);
   try {
-    await mkdir(dirname(out), { recursive: true });
+    await makeDir(dirname(out));
     // Renamed into place: an upload or copy of the file running meanwhile never takes half a bundle.
     await writeFileAtomic(out, archive);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { CrawlerContext } from '../crawler/components.js';
 import { maskUrl } from '../crawler/downloader/mask.js';
@@ -12,6 +12,7 @@ import { Feed } from './feed.js';
 import { FeedStorages } from './storages/registry.js';
 import { FEEDS_STATE_VERSION, feedsStatePath, loadFeedsState, saveFeedsState, type FeedsJobState } from './job-state.js';
 import { readFeedsSetting, resolveFeed, type FeedConfig } from './options.js';
+import { makeDirSync } from '../util/make-dir.js';
 
 /** What a FeedExporter is built from (fromCrawler fills it from the crawl). */
 export interface FeedExporterOptions {
@@ -233,7 +234,7 @@ export class FeedExporter {
 function probeWritable(uri: string, path: string): void {
   const dir = dirname(path);
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirSync(dir);
   } catch (err) {
     throw new FeedConfigError(uri, `cannot create the folder ${dir}: ${(err as Error).message}`, { cause: err });
   }

@@ -1,5 +1,5 @@
 import { constants, existsSync } from 'node:fs';
-import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { maskUrl } from '../crawler/downloader/mask.js';
 import type { Logger } from '../crawler/logger.js';
@@ -13,6 +13,7 @@ import type { FeedStorages } from './storages/registry.js';
 import type { FeedStorage } from './storages/types.js';
 import { StorageError } from './storages/errors.js';
 import { feedBatchTime, feedTime, parseTarget, placeholdersOf, renderUri, type FeedTarget } from './uri.js';
+import { makeDir } from '../util/make-dir.js';
 
 /** What a feed needs from its surroundings. */
 export interface FeedContext {
@@ -263,7 +264,7 @@ export class Feed {
       if (this.#timed && !knownPath) {
         ({ fh, path } = await this.#createTimed(batchId, path));
       } else {
-        await mkdir(dirname(path), { recursive: true });
+        await makeDir(dirname(path));
         // a+: reads (to inspect a file being continued) and O_APPEND writes, landing after a truncate.
         fh = await open(path, 'a+').catch((err: Error) => {
           throw new FeedConfigError(this.config.uri, `cannot open ${path}: ${err.message}`, { cause: err });
@@ -308,7 +309,7 @@ export class Feed {
   async #createTimed(batchId: number, first: string): Promise<{ fh: FileHandle; path: string }> {
     let path = first;
     for (let n = 2; ; n++) {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDir(dirname(path));
       try {
         const fh = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND, 0o666);
         if (path !== first) this.ctx.logger.info(`Feed ${maskUrl(this.config.uri)}: ${first} exists already (another crawl started at the same time); writing ${path} instead`);

@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { FeedResumeError } from './errors.js';
+import { makeDirSync } from '../util/make-dir.js';
 
 /** Version of `<JOBDIR>/feeds.json`; a file with another version is refused, never ignored. */
 export const FEEDS_STATE_VERSION = 1;
@@ -70,6 +71,6 @@ export function loadFeedsState(jobdir: string): FeedsJobState | null {
 
 /** Writes the state atomically: a temp file, fsync, rename over the old one. */
 export async function saveFeedsState(jobdir: string, state: FeedsJobState): Promise<void> {
-  mkdirSync(jobdir, { recursive: true });
+  makeDirSync(jobdir);
   await writeFileAtomic(feedsStatePath(jobdir), JSON.stringify(state, null, 2) + '\n');
 }

@@ -1,6 +1,7 @@
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-file.js';
+import { makeDir } from '../util/make-dir.js';
 
 /**
  * How old a temporary file must be before it counts as left behind by a process that died
@@ -22,7 +23,7 @@ export async function ensureFile(path: string, data: string | Uint8Array): Promi
   const want = typeof data === 'string' ? Buffer.from(data) : data;
   const have = await readFile(path).catch(() => null);
   if (have && Buffer.compare(have, want) === 0) return false;
-  await mkdir(dirname(path), { recursive: true });
+  await makeDir(dirname(path));
   await writeFileAtomic(path, want);
   return true;
 }

@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, lstat, readFile, stat } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { VERSION } from '../crawler/settings/defaults.js';
@@ -8,6 +8,7 @@ import { ensureFile, removeStaleTemps } from './cache-file.js';
 import { generateEntry } from './entry.js';
 import { ProjectLoadError } from './errors.js';
 import { loadProjectModule, tscrapyEntryUrl, type ProjectModule } from './load.js';
+import { makeDir } from '../util/make-dir.js';
 
 /** Path of the folder of runspider bundles. */
 function runspiderCachePath(): string {
@@ -28,7 +29,7 @@ function runspiderCachePath(): string {
 async function runspiderCache(): Promise<string> {
   const dir = runspiderCachePath();
   // What is there is checked below, whether this made it or found it.
-  await mkdir(dir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+  await makeDir(dir, 0o700).catch(() => undefined);
   const st = await lstat(dir).catch((err: Error) => {
     throw new ProjectLoadError(`Cannot create the runspider cache ${dir}: ${err.message}. Point TMPDIR to a folder you can write.`, { cause: err });
   });

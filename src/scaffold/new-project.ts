@@ -1,10 +1,11 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { TargetExistsError } from './errors.js';
 import { pascalCase, validateProjectName } from './names.js';
 import { renderTemplate } from './render.js';
 import { projectTemplateFiles } from './templates.js';
 import { runningTscrapyDependency, toolVersions, tscrapyDependency } from './tscrapy-package.js';
+import { makeDir } from '../util/make-dir.js';
 
 export interface CreateProjectOptions {
   /** The project's name (scrapy.cfg, BOT_NAME, package name lower-cased). */
@@ -66,7 +67,7 @@ export async function createProject(options: CreateProjectOptions): Promise<Crea
 
   for (const f of rendered) {
     const target = join(directory, ...f.path.split('/'));
-    await mkdir(dirname(target), { recursive: true });
+    await makeDir(dirname(target));
     await writeFile(target, f.text);
   }
   const rel = relative(cwd, directory) || '.';

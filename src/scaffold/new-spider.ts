@@ -1,10 +1,11 @@
-import { readFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { findProject, moduleFiles } from '../project/project.js';
 import { TargetExistsError } from './errors.js';
 import { parseSpiderTarget, spiderClassName, validateSpiderName } from './names.js';
 import { renderTemplate } from './render.js';
 import { readSpiderTemplate } from './templates.js';
+import { makeDir } from '../util/make-dir.js';
 
 export interface CreateSpiderOptions {
   name: string;
@@ -65,7 +66,7 @@ export async function createSpider(options: CreateSpiderOptions): Promise<Create
   if (!options.force && (await stat(file).catch(() => undefined))) {
     throw new TargetExistsError(`${relative(cwd, file) || file} already exists; choose another spider name, or use --force to replace the file`);
   }
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   await writeFile(file, source);
   return { name: options.name, template, file, inProject: project !== null, className, domain: target.domain, url };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ServerConfig } from './config.js';
@@ -13,6 +13,7 @@ import { PendingQueue } from './queue.js';
 import { countItems } from './storage/items-count.js';
 import type { JobsDb } from './storage/jobs-db.js';
 import type { VersionStore } from './storage/versions.js';
+import { makeDirSync } from '../util/make-dir.js';
 
 /** A schedule.json call, checked and parsed. */
 export interface ScheduleRequest {
@@ -237,14 +238,14 @@ export class JobScheduler {
     const settings: Record<string, unknown> = { ...job.settings };
     if (paths.log) settings.LOG_FILE = paths.log;
     if (paths.items) {
-      mkdirSync(dirname(paths.items), { recursive: true });
+      makeDirSync(dirname(paths.items));
       settings.FEEDS = { ...this.#userFeeds(job), [paths.items]: { format: 'jsonlines' } };
     } else if (isRemoteItemsDir(this.#config)) {
       // sent by the job's feed storage; the server keeps no copy to serve, count or prune
       settings.FEEDS = { ...this.#userFeeds(job), [remoteItemsUri(this.#config, job)]: { format: 'jsonlines' } };
     }
     if (job.jobdir) {
-      mkdirSync(dirname(job.jobdir), { recursive: true });
+      makeDirSync(dirname(job.jobdir));
       settings.JOBDIR = job.jobdir;
     }
     job.resolved_version = stored.version;

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isLoopback, type ServerConfig } from './config.js';
@@ -13,6 +12,7 @@ import { DEFAULT_EXTRACT_LIMITS, type ExtractLimits } from './storage/extract.js
 import { JobsDb } from './storage/jobs-db.js';
 import { VersionStore } from './storage/versions.js';
 import { maskUrl } from '../crawler/downloader/mask.js';
+import { makeDirSync } from '../util/make-dir.js';
 
 /** How to start a server (the config comes from `loadServerConfig`). */
 export interface ServerOptions {
@@ -82,7 +82,7 @@ export async function startServer(opts: ServerOptions): Promise<TscrapyServer> {
   // stores are open (a connection waits in the kernel's backlog meanwhile).
   let scheduler: JobScheduler;
   try {
-    for (const dir of [config.logs_dir, localItemsDir(config), config.jobs_dir]) if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const dir of [config.logs_dir, localItemsDir(config), config.jobs_dir]) if (dir) makeDirSync(dir, 0o700);
     if (isRemoteItemsDir(config)) log(`Job items go to PROJECT/SPIDER/JOB.jl under ${maskUrl(config.items_dir)}`);
     const versions = new VersionStore(config.eggs_dir, { ...DEFAULT_EXTRACT_LIMITS, ...opts.extractLimits }, log);
     const db = new JobsDb(config.dbs_dir, log);

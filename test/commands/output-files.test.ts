@@ -54,6 +54,20 @@ describe('files a command writes for others to read', () => {
     assert.equal(stats.item_scraped_count, 3);
   });
 
+  // Node's recursive mkdir never returns below /proc (it spun at full CPU): each output path's
+  // folder is made by src/util/make-dir.ts, which gives up with an error instead.
+  for (const args of [
+    ['--json-stats', '/proc/self/no-such-folder/stats.json'],
+    ['-o', '/proc/self/no-such-folder/items.jsonl'],
+    ['-s', 'LOG_FILE=/proc/self/no-such-folder/log.txt'],
+  ]) {
+    it(`${args[0]} in a folder that cannot be made ends the command with an error naming it`, { skip: process.platform !== 'linux' }, async () => {
+      const r = await runCli(['crawl', 'tiny', '-a', `startUrl=${site.origin}/`, ...args, ...(args[0] === '-s' ? [] : ['--nolog'])], tree.dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /\/proc\/self\/no-such-folder/);
+    });
+  }
+
   it('deploy --build-egg replaces the file whole: a copy or upload of the earlier file never takes half of it', async () => {
     const reader = await openReader(join(tree.dir, 'out/bundle.tar.gz'));
     const r = await runCli(['deploy', '--build-egg', 'out/bundle.tar.gz', '-v', 'v1'], tree.dir);

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { CrawlerContext } from '../components.js';
 import type { Logger } from '../logger.js';
 import { VERSION } from '../settings/defaults.js';
@@ -7,6 +7,7 @@ import { writeFileAtomic, writeFileAtomicSync } from '../../util/atomic-file.js'
 import { JobdirCorruptError, JobdirError, JobdirVersionError } from './errors.js';
 import { jobdirPaths, JOBDIR_FORMAT, JOBDIR_FORMAT_VERSION, type JobdirPaths, type LogPosition } from './layout.js';
 import { JobdirLock } from './lock.js';
+import { makeDirSync } from '../../util/make-dir.js';
 
 /** `jobdir.json`. */
 interface Manifest {
@@ -76,7 +77,7 @@ export class JobDir {
     this.paths = jobdirPaths(root);
     this.#logger = logger;
     try {
-      mkdirSync(root, { recursive: true });
+      makeDirSync(root);
     } catch (err) {
       throw new JobdirError(`Cannot create JOBDIR ${root}: ${(err as Error).message}`, { cause: err });
     }
@@ -87,7 +88,7 @@ export class JobDir {
       this.isNew = !this.#checkManifest(spiderName);
       this.saved = this.isNew ? null : this.#loadState();
       if (this.isNew) {
-        mkdirSync(this.paths.queue, { recursive: true });
+        makeDirSync(this.paths.queue);
         const m: Manifest = { format: JOBDIR_FORMAT, version: JOBDIR_FORMAT_VERSION, spider: spiderName, createdAt: new Date().toISOString(), createdBy: `tscrapy ${VERSION}` };
         writeFileAtomicSync(this.paths.manifest, JSON.stringify(m, null, 2) + '\n');
       }

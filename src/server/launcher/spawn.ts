@@ -1,10 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CRAWL_PROCESS_FLAGS } from '../../crawler/heap.js';
 import type { LiveCounts } from '../job.js';
 import type { ChildMessage, ExitInfo, FinalMessage, JobRunner, JobSpec, RunningJob } from './types.js';
+import { makeDirSync } from '../../util/make-dir.js';
 
 export interface ChildProcessRunnerOptions {
   /** The child entry script. @default the built src/server/launcher/child.js next to this file */
@@ -45,7 +46,7 @@ export class ChildProcessRunner implements JobRunner {
   start(spec: JobSpec, onCounts: (counts: LiveCounts) => void): RunningJob {
     let out: number | 'ignore' = 'ignore';
     if (spec.logFile) {
-      mkdirSync(dirname(spec.logFile), { recursive: true });
+      makeDirSync(dirname(spec.logFile));
       out = openSync(spec.logFile, 'a', 0o600);
     }
     let child: ChildProcess;

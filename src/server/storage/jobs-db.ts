@@ -1,8 +1,9 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobRecord } from '../job.js';
 import { isSafeName } from '../names.js';
 import { writeFileAtomicSync } from '../../util/atomic-file.js';
+import { makeDirSync } from '../../util/make-dir.js';
 
 type Op = { t: 'put'; job: JobRecord } | { t: 'del'; id: string };
 
@@ -80,7 +81,7 @@ export class JobsDb {
    * `jobs.jl.damaged-TIME` with nothing removed, and `log` says what happened.
    */
   constructor(dbsDir: string, log: (msg: string) => void = () => {}) {
-    mkdirSync(dbsDir, { recursive: true, mode: 0o700 });
+    makeDirSync(dbsDir, 0o700);
     this.file = join(dbsDir, 'jobs.jl');
     this.#fd = -1;
     const jobs = this.#replay(log);

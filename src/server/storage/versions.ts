@@ -5,6 +5,7 @@ import { sortVersions } from '../version-order.js';
 import { DEFAULT_EXTRACT_LIMITS, extractBundle, type ExtractLimits } from './extract.js';
 import { linkTscrapy } from '../../project/load.js';
 import type { Manifest as BundleManifest } from '../../project/manifest.js';
+import { makeDirSync } from '../../util/make-dir.js';
 
 /** One deployed version of a project, unpacked at `dir` (eggs_dir/PROJECT/VERSION). */
 export interface StoredVersion {
@@ -42,7 +43,7 @@ export class VersionStore {
     this.#log = log;
     this.#tmp = join(eggsDir, '.tmp');
     this.#limits = limits;
-    mkdirSync(eggsDir, { recursive: true, mode: 0o700 });
+    makeDirSync(eggsDir, 0o700);
     rmSync(this.#tmp, { recursive: true, force: true }); // leftovers of uploads cut short by a crash
     mkdirSync(this.#tmp, { mode: 0o700 });
     this.#scan();
@@ -151,7 +152,7 @@ export class VersionStore {
         // then find it in place instead of all writing it at once.
         await linkTscrapy(work);
         const dir = join(this.#root, project, version);
-        mkdirSync(join(this.#root, project), { recursive: true, mode: 0o700 });
+        makeDirSync(join(this.#root, project), 0o700);
         let old: string | undefined;
         try {
           old = mkdtempSync(join(this.#tmp, 'old-'));

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request } from '../../http/request.js';
 import { Response } from '../../http/response.js';
+import { makeDir } from '../../../util/make-dir.js';
 
 /** What `meta.json` of a cache entry holds (the body sits next to it in `body`). */
 interface EntryMeta {
@@ -83,7 +84,7 @@ export class FilesystemCacheStorage {
 
   async store(spiderName: string, fingerprint: string, request: Request, response: Response): Promise<void> {
     const dir = this.#entryDir(spiderName, fingerprint);
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     const meta: EntryMeta = {
       url: response.url,
       method: request.method,

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fstatSync, fsyncSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Request, type RequestJSON } from '../../http/request.js';
 import { JobdirCorruptError, JobdirQueueDamagedError } from '../../jobdir/errors.js';
@@ -11,6 +11,7 @@ import { IdDeque } from './id-deque.js';
 import { fileHeader, HEADER_BYTES, MAX_WRITE_BYTES, RecordBuffer, RecordType, RECORD_HEADER_BYTES, scanFile, sealRecord, writeFully, type TailMode } from './record-log.js';
 import { RecordTable } from './record-table.js';
 import { logProblems, readSeal, writeSeal, type LogFiles, type QueueSeal } from './seal.js';
+import { makeDirSync } from '../../../util/make-dir.js';
 
 const QUEUE_MAGIC = 'TSCQ';
 const SEEN_MAGIC = 'TSCS';
@@ -125,7 +126,7 @@ export class DiskStore {
   open(): void {
     if (this.#opened) return;
     const { paths, repair } = this.#o;
-    mkdirSync(paths.queue, { recursive: true });
+    makeDirSync(paths.queue);
     const segs = readdirSync(paths.queue)
       .map((n) => SEGMENT_RE.exec(n))
       .filter((m): m is RegExpExecArray => m !== null)

@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeDirSync } from '../../../../util/make-dir.js';
 
 /**
  * Playwright gives each browser a fresh profile folder in the temp dir and deletes it on close;
@@ -39,7 +40,7 @@ export function profileOf(owner: string): string | null {
 
 /** Records that this crawl's browser `owner` uses `profile`. */
 export function recordProfile(owner: string, profile: string, base: string = tmpdir()): void {
-  mkdirSync(registryDir(base), { recursive: true, mode: 0o700 });
+  makeDirSync(registryDir(base), 0o700);
   writeFileSync(join(registryDir(base), `${owner}.json`), JSON.stringify({ pid: process.pid, profile }), { mode: 0o600 });
 }
 

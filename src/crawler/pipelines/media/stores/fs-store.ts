@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { FilesStore, StoredFileInfo } from './types.js';
+import { makeDir } from '../../../../util/make-dir.js';
 
 /**
  * A local folder (Scrapy's FSFilesStore). Files are written to a temporary name and renamed, so
@@ -18,7 +19,7 @@ export class FSFilesStore implements FilesStore {
 
   async persistFile(path: string, data: Uint8Array): Promise<void> {
     const target = join(this.basedir, ...path.split('/'));
-    await mkdir(dirname(target), { recursive: true });
+    await makeDir(dirname(target));
     const tmp = `${target}.${process.pid}.${++this.#tmpSeq}.part`;
     await writeFile(tmp, data);
     await rename(tmp, target);
