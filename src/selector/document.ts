@@ -1,8 +1,8 @@
 import render from 'dom-serializer';
 import type { AnyNode, Document, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
-import { parse as parse5 } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
+import { parseHtmlWith } from './html-parser.js';
 
 /** The markup language of a document: decides the parser, case rules and serialisation. */
 export type DocumentType = 'html' | 'xml';
@@ -13,7 +13,7 @@ export type DocumentType = 'html' | 'xml';
  * as with lxml, which parsel uses.
  */
 export function parseHtml(text: string): Document {
-  return parse5(text, { treeAdapter: adapter, scriptingEnabled: false });
+  return parseHtmlWith(text, adapter);
 }
 
 /**

@@ -1,0 +1,270 @@
+import {
+  defaultTreeAdapter,
+  InsertionMode,
+  parse,
+  Parser,
+  serialize,
+  Token,
+  Tokenizer,
+  type ParserOptions,
+  type TreeAdapter,
+  type TreeAdapterTypeMap,
+} from 'parse5';
+
+/*
+ * parse5 with a fast path for text. Stock parse5 reads text one code point per turn of its
+ * state machine and cuts it into a character token per word: it switches between CHARACTER and
+ * WHITESPACE_CHARACTER tokens at every space, and each token goes through the tree builder
+ * (onCharacter → insertText). On a product page that was ≈45% of a parse thread's time
+ * (bench/README.md, session 6). Here, in the text states (data, RCDATA, RAWTEXT, script data,
+ * PLAINTEXT), a run of ordinary characters is read in one step, and where the tree builder
+ * treats character and whitespace tokens alike it becomes one token. Everything else (markup,
+ * `&`, NUL, CR, surrogates, EOF) is left to parse5 itself, so the trees are parse5's.
+ *
+ * What it relies on, all of parse5 8.1 (checked when this module loads; when a check fails it
+ * parses with stock parse5 and warns, and test/selector/html-parser.test.ts fails):
+ * - a character token is emitted only when the next token starts or the token type changes,
+ *   and the tree builder sees nothing in between: the insertion mode when a run is read is the
+ *   one the pending token and the run will be processed in;
+ * - in the insertion modes MERGED below, and in foreign content, a CHARACTER token does what a
+ *   WHITESPACE_CHARACTER token does (reconstruct the active formatting elements, which is
+ *   idempotent, and insert the text, which the tree adapters append to the last text node)
+ *   plus `framesetOk = false`, which a run with a non-space character sets either way; except
+ *   that a WHITESPACE_CHARACTER token drops a leading LF after `<pre>`, `<listing>` and
+ *   `<textarea>` (the parser's `skipNextNewLine`): no merging then;
+ * - the preprocessor state of having read a run code point by code point: `pos`, and for
+ *   line feeds `isEol`, `line`, `lineStartPos` (runs stop before CR and surrogates, the only
+ *   inputs that leave gaps or need look-ahead);
+ * - the run of input text the tokenizer appends to the pending token (`runStart`/`runEnd`,
+ *   `_extendRun`).
+ */
+
+const { CHARACTER, WHITESPACE_CHARACTER, NULL_CHARACTER } = Token.TokenType;
+
+/**
+ * Insertion modes in which parse5 8.1 handles a CHARACTER and a WHITESPACE_CHARACTER token alike
+ * but for `framesetOk`: in body, caption, cell and template (`characterInBody` /
+ * `whitespaceCharacterInBody`) and in text, select and select-in-table (`_insertCharacters`).
+ * The others either drop whitespace (before `<head>`, in table: whitespace is kept, text is
+ * foster-parented), or leave the mode on text (initial, after body…): there runs are read in
+ * one step but cut into tokens where parse5 cuts them.
+ */
+const MERGED: readonly InsertionMode[] = [
+  InsertionMode.IN_BODY,
+  InsertionMode.IN_CAPTION,
+  InsertionMode.IN_CELL,
+  InsertionMode.IN_TEMPLATE,
+  InsertionMode.TEXT,
+  InsertionMode.IN_SELECT,
+  InsertionMode.IN_SELECT_IN_TABLE,
+];
+const mergedModes = new Uint8Array(32);
+for (const m of MERGED) mergedModes[m] = 1;
+
+/** The private preprocessor fields a run moves past (see the note at the top). */
+interface PreprocessorState {
+  html: string;
+  pos: number;
+  isEol: boolean;
+  line: number;
+  lineStartPos: number;
+}
+
+// Characters that end a run, whichever the state: parse5 reads them itself.
+const NUL = 0x00;
+const CR = 0x0d;
+const AMPERSAND = 0x26;
+const LESS_THAN = 0x3c;
+
+/** A character the tokenizer emits as whitespace (CR never gets here: it ends a run). */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c;
+}
+
+/**
+ * parse5's tokenizer with the text states reading a run of ordinary characters per step.
+ * Exported for the tests, which break it on purpose to show that they notice.
+ */
+export class TextRunTokenizer extends Tokenizer {
+  protected override _stateData(cp: number): void {
+    if (!this.readRun(cp, true, true)) super._stateData(cp);
+  }
+
+  protected override _stateRcdata(cp: number): void {
+    if (!this.readRun(cp, true, true)) super._stateRcdata(cp);
+  }
+
+  protected override _stateRawtext(cp: number): void {
+    if (!this.readRun(cp, true, false)) super._stateRawtext(cp);
+  }
+
+  protected override _stateScriptData(cp: number): void {
+    if (!this.readRun(cp, true, false)) super._stateScriptData(cp);
+  }
+
+  protected override _statePlaintext(cp: number): void {
+    if (!this.readRun(cp, false, false)) super._statePlaintext(cp);
+  }
+
+  /** Whether the pending character token and the run may become one token (see MERGED). */
+  protected mayMerge(): boolean {
+    const parser = this.handler as Parser<TreeAdapterTypeMap>;
+    return !parser.skipNextNewLine && (this.inForeignNode || mergedModes[parser.insertionMode] === 1);
+  }
+
+  /**
+   * Emits the text that starts with `cp`, the code point just read, up to the next character
+   * that parse5 must read itself (`<` when `lt`, `&` when `amp`, NUL, CR, a surrogate, the end
+   * of the input), and leaves the preprocessor on its last code point. Unless runs may merge,
+   * it stops where the text switches between spaces and other characters, as parse5's tokens
+   * do. Returns false, having read nothing, when `cp` itself is for parse5.
+   */
+  protected readRun(cp: number, lt: boolean, amp: boolean): boolean {
+    const pre = this.preprocessor as unknown as PreprocessorState;
+    let html = pre.html;
+    let pos = pre.pos;
+    // A CR is read as LF, a surrogate pair as one code point: then html[pos] is not cp.
+    if (cp === NUL || (cp === LESS_THAN && lt) || (cp === AMPERSAND && amp) || html.charCodeAt(pos) !== cp || (cp & 0xf800) === 0xd800) {
+      return false;
+    }
+    const merge = this.mayMerge();
+    const space = isSpace(cp);
+    let text = !space;
+    // Line feeds in the run, and where the last one is, for the preprocessor's line count.
+    let feeds = cp === 0x0a ? 1 : 0;
+    let lastFeed = cp === 0x0a ? pos : -1;
+    let end = pos + 1;
+    for (const n = html.length; end < n; end++) {
+      const c = html.charCodeAt(end);
+      if (c <= 0x20) {
+        if (c === NUL || c === CR) break;
+        if (isSpace(c)) {
+          if (!space && !merge) break;
+          if (c === 0x0a) {
+            feeds++;
+            lastFeed = end;
+          }
+          continue;
+        }
+      } else if (c === LESS_THAN) {
+        if (lt) break;
+      } else if (c === AMPERSAND) {
+        if (amp) break;
+      } else if ((c & 0xf800) === 0xd800) {
+        break;
+      }
+      if (space && !merge) break;
+      text = true;
+    }
+
+    const type = text ? CHARACTER : WHITESPACE_CHARACTER;
+    const token = this.currentCharacterToken;
+    if (token === null || token.type === NULL_CHARACTER || (token.type !== type && !merge)) {
+      // As parse5 does for the run's first code point: emit the pending token, start one of this type.
+      this._ensureCharacterToken(type);
+      // Emitting may have dropped the parsed part of the input: positions move with it.
+      const dropped = pos - pre.pos;
+      if (dropped !== 0) {
+        pos -= dropped;
+        end -= dropped;
+        lastFeed -= dropped;
+        html = pre.html;
+      }
+    } else if (token.type !== type && type === CHARACTER) {
+      token.type = CHARACTER;
+    }
+    this._extendRun(cp);
+    this.runEnd = end;
+
+    // The preprocessor as if it had read the run one code point at a time: on the last one,
+    // having counted every line feed it moved past.
+    if (html.charCodeAt(end - 1) === 0x0a) {
+      feeds--;
+      pre.isEol = true;
+      lastFeed = end - 2 >= pos ? html.lastIndexOf('\n', end - 2) : -1;
+    } else {
+      pre.isEol = false;
+    }
+    if (feeds > 0) {
+      pre.line += feeds;
+      pre.lineStartPos = lastFeed + 1;
+    }
+    pre.pos = end - 1;
+    return true;
+  }
+}
+
+/** parse5's Parser, reading text with TextRunTokenizer. */
+class TextRunParser<T extends TreeAdapterTypeMap> extends Parser<T> {
+  constructor(options?: ParserOptions<T>, document?: T['document'], fragmentContext?: T['element'] | null) {
+    super(options, document, fragmentContext);
+    const tokenizer = new TextRunTokenizer(this.options, this);
+    // The constructor has already set up its tokenizer for the document or fragment context.
+    tokenizer.inForeignNode = this.tokenizer.inForeignNode;
+    this.tokenizer = tokenizer;
+  }
+}
+
+/** Markup that takes every path of the fast path: parsed both ways when this module loads. */
+const PROBE =
+  '<!doctype html><html><head> <title>t\n &amp; x</title>\n<style>a < b { }</style></head> \n lead <b>bold <i>it</b> after</i>\n' +
+  '<pre>\nkept\n</pre><textarea>\n\nt &lt; x</textarea><listing>\n l</listing><table> <tr> <td> cell text </td>x y</tr> </table>' +
+  '<select> <option> a b </option> </select><template> in <p>template</p> </template>' +
+  '<svg> <text> svg text </text></svg><math><mi> m i </mi></math>a\r\nb\rc\u0000d &copy e < f <3 😀 \ud800 x' +
+  '<script> if (a < b) x = "y" </script>\u000c\t<plaintext> p < q &amp; r \u0000 s';
+
+/**
+ * Checks what the fast path relies on in the parse5 at hand, and parses a probe page with and
+ * without it: null when all is as expected, else what is not (then `parseHtmlWith` parses
+ * with stock parse5). Runs once when this module loads.
+ */
+export function checkTextRuns(): string | null {
+  if (typeof Parser?.parse !== 'function' || typeof Tokenizer?.prototype !== 'object') return 'parse5 no longer exports Parser and Tokenizer';
+  for (const m of MERGED) if (typeof m !== 'number') return 'parse5 has no longer the insertion modes it merges text in';
+  for (const t of [CHARACTER, WHITESPACE_CHARACTER, NULL_CHARACTER]) if (typeof t !== 'number') return 'parse5 has no longer the character token types';
+  const proto = Tokenizer.prototype as unknown as Record<string, unknown>;
+  for (const m of ['_stateData', '_stateRcdata', '_stateRawtext', '_stateScriptData', '_statePlaintext', '_ensureCharacterToken', '_extendRun', '_callState']) {
+    if (typeof proto[m] !== 'function') return `parse5's Tokenizer has no ${m} method`;
+  }
+  const parser = new TextRunParser({ treeAdapter: defaultTreeAdapter, scriptingEnabled: false });
+  const tokenizer = parser.tokenizer as unknown as Record<string, unknown>;
+  const pre = parser.tokenizer.preprocessor as unknown as Record<string, unknown>;
+  const fields: [Record<string, unknown>, string, string][] = [
+    [pre, 'html', 'string'],
+    [pre, 'pos', 'number'],
+    [pre, 'isEol', 'boolean'],
+    [pre, 'line', 'number'],
+    [pre, 'lineStartPos', 'number'],
+    [tokenizer, 'runStart', 'number'],
+    [tokenizer, 'runEnd', 'number'],
+    [tokenizer, 'currentCharacterToken', 'object'],
+    [parser as unknown as Record<string, unknown>, 'insertionMode', 'number'],
+    [parser as unknown as Record<string, unknown>, 'skipNextNewLine', 'boolean'],
+  ];
+  for (const [obj, field, type] of fields) if (typeof obj[field] !== type) return `parse5's parser has no ${field} of type ${type}`;
+  const options = { treeAdapter: defaultTreeAdapter, scriptingEnabled: false };
+  if (serialize(TextRunParser.parse(PROBE, options)) !== serialize(parse(PROBE, options))) return 'its tree differs from stock parse5\'s on the probe page';
+  return null;
+}
+
+let problem: string | null;
+try {
+  problem = checkTextRuns();
+} catch (err) {
+  problem = `the check threw ${(err as Error)?.message ?? String(err)}`;
+}
+if (problem !== null) {
+  process.emitWarning(`parse5's text fast path is off, parsing with stock parse5: ${problem}`, { code: 'TSCRAPY_PARSE5_TEXT_RUNS' });
+}
+
+/** Whether HTML is parsed with the text fast path, and if not, why (a parse5 upgrade changed what it relies on). */
+export const textRuns: { readonly active: boolean; readonly problem: string | null } = { active: problem === null, problem };
+
+/**
+ * Parses an HTML document the way browsers do (parse5, scripting off) with `treeAdapter`,
+ * reading text through the fast path when it is active: the same tree as `parse5.parse`.
+ */
+export function parseHtmlWith<T extends TreeAdapterTypeMap>(text: string, treeAdapter: TreeAdapter<T>): T['document'] {
+  const options: ParserOptions<T> = { treeAdapter, scriptingEnabled: false };
+  return textRuns.active ? TextRunParser.parse(text, options) : parse(text, options);
+}
