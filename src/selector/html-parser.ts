@@ -70,15 +70,37 @@ interface PreprocessorState {
   lineStartPos: number;
 }
 
-// Characters that end a run, whichever the state: parse5 reads them itself.
 const NUL = 0x00;
-const CR = 0x0d;
 const AMPERSAND = 0x26;
 const LESS_THAN = 0x3c;
+const LINE_FEED = 0x0a;
 
 /** A character the tokenizer emits as whitespace (CR never gets here: it ends a run). */
 function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c;
+  return c === 0x20 || c === LINE_FEED || c === 0x09 || c === 0x0c;
+}
+
+/**
+ * Where a text state's runs end: the characters parse5 reads itself there (`<`, `&`, NUL; CR,
+ * which it turns into LF and drops after LF; surrogates, which it pairs), found by `any` (a
+ * global regex, so that `lastIndex` says where it matched); `words` also stops at whitespace.
+ */
+interface RunEnds {
+  lt: boolean;
+  amp: boolean;
+  any: RegExp;
+  words: RegExp;
+}
+const DATA_ENDS: RunEnds = { lt: true, amp: true, any: /[\0\r<&\ud800-\udfff]/g, words: /[\0\r<&\t\n\f \ud800-\udfff]/g };
+const RAWTEXT_ENDS: RunEnds = { lt: true, amp: false, any: /[\0\r<\ud800-\udfff]/g, words: /[\0\r<\t\n\f \ud800-\udfff]/g };
+const PLAINTEXT_ENDS: RunEnds = { lt: false, amp: false, any: /[\0\r\ud800-\udfff]/g, words: /[\0\r\t\n\f \ud800-\udfff]/g };
+/** The end of a run of whitespace: any other character. */
+const NOT_SPACE = /[^\t\n\f ]/g;
+
+/** Where `re` next matches in `s` at or after `from`, or `s.length`. */
+function search(re: RegExp, s: string, from: number): number {
+  re.lastIndex = from;
+  return re.test(s) ? re.lastIndex - 1 : s.length;
 }
 
 /**
@@ -86,24 +108,29 @@ function isSpace(c: number): boolean {
  * Exported for the tests, which break it on purpose to show that they notice.
  */
 export class TextRunTokenizer extends Tokenizer {
+  /** The next line feed in `#feedsIn` at or after the last run read (its length when none). */
+  #nextFeed = -1;
+  /** The input `#nextFeed` is for: parse5 drops the parsed part (and appends chunks when streaming). */
+  #feedsIn = '';
+
   protected override _stateData(cp: number): void {
-    if (!this.readRun(cp, true, true)) super._stateData(cp);
+    if (!this.readRun(cp, DATA_ENDS)) super._stateData(cp);
   }
 
   protected override _stateRcdata(cp: number): void {
-    if (!this.readRun(cp, true, true)) super._stateRcdata(cp);
+    if (!this.readRun(cp, DATA_ENDS)) super._stateRcdata(cp);
   }
 
   protected override _stateRawtext(cp: number): void {
-    if (!this.readRun(cp, true, false)) super._stateRawtext(cp);
+    if (!this.readRun(cp, RAWTEXT_ENDS)) super._stateRawtext(cp);
   }
 
   protected override _stateScriptData(cp: number): void {
-    if (!this.readRun(cp, true, false)) super._stateScriptData(cp);
+    if (!this.readRun(cp, RAWTEXT_ENDS)) super._stateScriptData(cp);
   }
 
   protected override _statePlaintext(cp: number): void {
-    if (!this.readRun(cp, false, false)) super._statePlaintext(cp);
+    if (!this.readRun(cp, PLAINTEXT_ENDS)) super._statePlaintext(cp);
   }
 
   /** Whether the pending character token and the run may become one token (see MERGED). */
@@ -114,47 +141,28 @@ export class TextRunTokenizer extends Tokenizer {
 
   /**
    * Emits the text that starts with `cp`, the code point just read, up to the next character
-   * that parse5 must read itself (`<` when `lt`, `&` when `amp`, NUL, CR, a surrogate, the end
-   * of the input), and leaves the preprocessor on its last code point. Unless runs may merge,
-   * it stops where the text switches between spaces and other characters, as parse5's tokens
-   * do. Returns false, having read nothing, when `cp` itself is for parse5.
+   * that parse5 must read itself (see RunEnds) or the end of the input, and leaves the
+   * preprocessor on its last code point. Unless runs may merge, it stops where the text
+   * switches between whitespace and other characters, as parse5's tokens do. Returns false,
+   * having read nothing, when `cp` itself is for parse5.
    */
-  protected readRun(cp: number, lt: boolean, amp: boolean): boolean {
+  protected readRun(cp: number, ends: RunEnds): boolean {
     const pre = this.preprocessor as unknown as PreprocessorState;
     let html = pre.html;
     let pos = pre.pos;
     // A CR is read as LF, a surrogate pair as one code point: then html[pos] is not cp.
-    if (cp === NUL || (cp === LESS_THAN && lt) || (cp === AMPERSAND && amp) || html.charCodeAt(pos) !== cp || (cp & 0xf800) === 0xd800) {
+    if (cp === NUL || (cp === LESS_THAN && ends.lt) || (cp === AMPERSAND && ends.amp) || html.charCodeAt(pos) !== cp || (cp & 0xf800) === 0xd800) {
       return false;
     }
     const merge = this.mayMerge();
     const space = isSpace(cp);
+    let end: number;
     let text = !space;
-    // Line feeds in the run, and where the last one is, for the preprocessor's line count.
-    let feeds = cp === 0x0a ? 1 : 0;
-    let lastFeed = cp === 0x0a ? pos : -1;
-    let end = pos + 1;
-    for (const n = html.length; end < n; end++) {
-      const c = html.charCodeAt(end);
-      if (c <= 0x20) {
-        if (c === NUL || c === CR) break;
-        if (isSpace(c)) {
-          if (!space && !merge) break;
-          if (c === 0x0a) {
-            feeds++;
-            lastFeed = end;
-          }
-          continue;
-        }
-      } else if (c === LESS_THAN) {
-        if (lt) break;
-      } else if (c === AMPERSAND) {
-        if (amp) break;
-      } else if ((c & 0xf800) === 0xd800) {
-        break;
-      }
-      if (space && !merge) break;
-      text = true;
+    if (merge) {
+      end = search(ends.any, html, pos + 1);
+      if (space) text = search(NOT_SPACE, html, pos + 1) < end;
+    } else {
+      end = search(space ? NOT_SPACE : ends.words, html, pos + 1);
     }
 
     const type = text ? CHARACTER : WHITESPACE_CHARACTER;
@@ -167,7 +175,6 @@ export class TextRunTokenizer extends Tokenizer {
       if (dropped !== 0) {
         pos -= dropped;
         end -= dropped;
-        lastFeed -= dropped;
         html = pre.html;
       }
     } else if (token.type !== type && type === CHARACTER) {
@@ -175,23 +182,38 @@ export class TextRunTokenizer extends Tokenizer {
     }
     this._extendRun(cp);
     this.runEnd = end;
-
-    // The preprocessor as if it had read the run one code point at a time: on the last one,
-    // having counted every line feed it moved past.
-    if (html.charCodeAt(end - 1) === 0x0a) {
-      feeds--;
-      pre.isEol = true;
-      lastFeed = end - 2 >= pos ? html.lastIndexOf('\n', end - 2) : -1;
-    } else {
-      pre.isEol = false;
-    }
-    if (feeds > 0) {
-      pre.line += feeds;
-      pre.lineStartPos = lastFeed + 1;
-    }
-    pre.pos = end - 1;
+    this.#movePreprocessor(pre, html, pos, end - 1);
     return true;
   }
+
+  /**
+   * Moves the preprocessor from `pos` to `last` as reading each code point in between would
+   * (none is a CR or a surrogate): past each line feed, a line starts.
+   */
+  #movePreprocessor(pre: PreprocessorState, html: string, pos: number, last: number): void {
+    if (this.#feedsIn !== html || this.#nextFeed < pos) {
+      this.#feedsIn = html;
+      this.#nextFeed = nextFeed(html, pos);
+    }
+    let next = this.#nextFeed;
+    if (next < last) {
+      let lastFeed: number;
+      do {
+        pre.line++;
+        lastFeed = next;
+        next = nextFeed(html, next + 1);
+      } while (next < last);
+      pre.lineStartPos = lastFeed + 1;
+      this.#nextFeed = next;
+    }
+    pre.isEol = next === last;
+    pre.pos = last;
+  }
+}
+
+function nextFeed(html: string, from: number): number {
+  const i = html.indexOf('\n', from);
+  return i === -1 ? html.length : i;
 }
 
 /** parse5's Parser, reading text with TextRunTokenizer. */
