@@ -96,6 +96,13 @@ const RAWTEXT_ENDS: RunEnds = { lt: true, amp: false, any: /[\0\r<\ud800-\udfff]
 const PLAINTEXT_ENDS: RunEnds = { lt: false, amp: false, any: /[\0\r\ud800-\udfff]/g, words: /[\0\r\t\n\f \ud800-\udfff]/g };
 /** The end of a run of whitespace: any other character. */
 const NOT_SPACE = /[^\t\n\f ]/g;
+// Where runs of a tag's name, an attribute's name or value end: what parse5 does more with than
+// append it (upper-case letters it lower-cases, an unquoted value's `"'<=\`` it reports).
+const TAG_NAME_ENDS = /[\t\n\f \/>\0\rA-Z\ud800-\udfff]/g;
+const ATTRIBUTE_NAME_ENDS = /[\t\n\f \/>="'<\0\rA-Z\ud800-\udfff]/g;
+const DOUBLE_QUOTED_ENDS = /["&\0\r\ud800-\udfff]/g;
+const SINGLE_QUOTED_ENDS = /['&\0\r\ud800-\udfff]/g;
+const UNQUOTED_ENDS = /[\t\n\f >&"'<=`\0\r\ud800-\udfff]/g;
 
 /** Where `re` next matches in `s` at or after `from`, or `s.length`. */
 function search(re: RegExp, s: string, from: number): number {
@@ -131,6 +138,59 @@ export class TextRunTokenizer extends Tokenizer {
 
   protected override _statePlaintext(cp: number): void {
     if (!this.readRun(cp, PLAINTEXT_ENDS)) super._statePlaintext(cp);
+  }
+
+  protected override _stateTagName(cp: number): void {
+    const run = this.readName(TAG_NAME_ENDS);
+    if (run === null) super._stateTagName(cp);
+    else (this.currentToken as Token.TagToken).tagName += run;
+  }
+
+  protected override _stateAttributeName(cp: number): void {
+    const run = this.readName(ATTRIBUTE_NAME_ENDS);
+    if (run === null) super._stateAttributeName(cp);
+    else this.currentAttr.name += run;
+  }
+
+  protected override _stateAttributeValueDoubleQuoted(cp: number): void {
+    if (!this.readValue(DOUBLE_QUOTED_ENDS)) super._stateAttributeValueDoubleQuoted(cp);
+  }
+
+  protected override _stateAttributeValueSingleQuoted(cp: number): void {
+    if (!this.readValue(SINGLE_QUOTED_ENDS)) super._stateAttributeValueSingleQuoted(cp);
+  }
+
+  protected override _stateAttributeValueUnquoted(cp: number): void {
+    if (!this.readValue(UNQUOTED_ENDS)) super._stateAttributeValueUnquoted(cp);
+  }
+
+  /**
+   * The run of a tag's or attribute's name that starts at the code point just read, up to what
+   * `ends` matches, which parse5 would append to the name one code point at a time; leaves the
+   * preprocessor on its last code point (no line feed: whitespace ends names). Null, having
+   * read nothing, when that code point is for parse5 (then `ends` matches it: a CR read as LF,
+   * a surrogate, an upper-case letter…).
+   */
+  protected readName(ends: RegExp): string | null {
+    const pre = this.preprocessor;
+    const pos = pre.pos;
+    const end = search(ends, pre.html, pos);
+    if (end === pos) return null;
+    pre.pos = end - 1;
+    return pre.html.slice(pos, end);
+  }
+
+  /** As readName for an attribute value, which parse5 builds as a run of the input (`_extendRun`), line feeds included. */
+  protected readValue(ends: RegExp): boolean {
+    const pre = this.preprocessor as unknown as PreprocessorState;
+    const html = pre.html;
+    const pos = pre.pos;
+    const end = search(ends, html, pos);
+    if (end === pos) return false;
+    this._extendRun(html.charCodeAt(pos));
+    this.runEnd = end;
+    this.#movePreprocessor(pre, html, pos, end - 1);
+    return true;
   }
 
   /** Whether the pending character token and the run may become one token (see MERGED). */
@@ -229,7 +289,7 @@ class TextRunParser<T extends TreeAdapterTypeMap> extends Parser<T> {
 
 /** Markup that takes every path of the fast path: parsed both ways when this module loads. */
 const PROBE =
-  '<!doctype html><html><head> <title>t\n &amp; x</title>\n<style>a < b { }</style></head> \n lead <b>bold <i>it</b> after</i>\n' +
+  '<!doctype html><html><head> <title>t\n &amp; x</title>\n<style>a < b { }</style></head> \n lead <B CLASS="k &amp; l" data-x=\'y\nz\' u=v&lt;w>bold <i>it</b> after</i>\n' +
   '<pre>\nkept\n</pre><textarea>\n\nt &lt; x</textarea><listing>\n l</listing><table> <tr> <td> cell text </td>x y</tr> </table>' +
   '<select> <option> a b </option> </select><template> in <p>template</p> </template>' +
   '<svg> <text> svg text </text></svg><math><mi> m i </mi></math>a\r\nb\rc\u0000d &copy e < f <3 😀 \ud800 x' +

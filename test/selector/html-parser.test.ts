@@ -143,6 +143,10 @@ describe('parse5 with the text fast path (html-parser.ts)', { timeout: 240_000 }
       );
     });
 
+    it('reading upper-case letters of tag and attribute names as they are', () => {
+      withBroken('readName', (original, ends) => original(new RegExp((ends as RegExp).source.replace('A-Z', ''), 'g')), assertNoticed);
+    });
+
     it('reading character references in RCDATA (<title>, <textarea>) as text', () => {
       withBroken(
         '_stateRcdata',

@@ -73,7 +73,8 @@ export const PIECES = [
  * every insertion mode that treats them differently (tables, select, template, head, after
  * body, frameset, foreign content), every text state (RCDATA, RAWTEXT, script data,
  * PLAINTEXT), and what ends a run: NUL, CR and CRLF, entities, `<` that starts no tag, an
- * unclosed comment at the end, surrogates (pairs and lone halves), `<pre>`'s leading newline.
+ * unclosed comment at the end, surrogates (pairs and lone halves), `<pre>`'s leading newline;
+ * then the same in tag and attribute names and values.
  */
 export const TEXT_PIECES = [
   'words and more words ', 'word', ' ', '  \n\t ', '\n', '\f', 'x y', ' z ',
@@ -87,7 +88,13 @@ export const TEXT_PIECES = [
   '<xmp>', '</xmp>', '<iframe>', '</iframe>', '<noembed>', '<noframes>', '<!-- c -->', '<!--', '-->', '<!-- unclosed',
   '😀', '\ud83d', '\ude00', 'é', '\u2028', '\u0001',
   '<head>', '</head>', '<html>', '<body>', '</body>', '</html>', '<frameset>', '<frame>', '<meta>',
-  '<b>', '</b>', '<i>', '<p>', '</p>', '<a href=x>', '</a>', '<nobr>', '<div>', '</div>', '<li>', '<br>',
+  '<b>', '</b>', '<i>', '<p>', '</p>', '<a href=x>', '</a>', '<nobr>', '<div>', '</div>', '<li>', '<br>', '<plaintext>',
+  // Tag and attribute names and values (read in runs too): upper case, entities, NUL, CR, line
+  // feeds, quotes, duplicates, non-ASCII and astral characters, a tag cut off by the end.
+  '<DIV CLASS="A b">', '<Table bOrder=1>', '<a HREF=x&amp;y>', '<p title="a&quot;b\nc">', "<p title='x\r\ny'>",
+  '<p a=b c = "d" e=\'f\' g>', '<img src="😀" alt=é>', '<p\u0000x a\u0000b="c\u0000d" e=f\u0000g>', '<p id="a" id="b" ID=c>',
+  '<svg viewBox="0 0 1 1" preserveAspectRatio=none>', '<x-y:z foo:bar=1>', '<p `=x a="b"c>', '<a b=c<d e=f"g>', '<br/>', '<p/ >',
+  '<a href="x\ud83d">', "<a title='&notin;&amp'>", '<a title="&#x1F600;&#0;">', '<a href="', '<a href=', '<a h', '<a', '</a b="c">',
 ];
 
 /** A document of 5–`most` pieces drawn from `pieces` (half of them with a doctype). */
