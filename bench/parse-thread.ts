@@ -9,9 +9,12 @@
 //   node --import tsx bench/parse-thread.ts [--pages 300] [--rounds 6] [--only N] [entry.ts …]
 //
 // `--only N` runs one warm-up pass over the pages and then N pages of the first entry and
-// nothing else: run it under `valgrind --tool=callgrind` with two values of N and divide the
-// difference in instructions by the difference in pages (start-up and warm-up cancel out).
+// nothing else, with callgrind's instrumentation on for those N pages only: run it as
+// `valgrind --tool=callgrind --instr-atstart=no node --single-threaded --import tsx
+// bench/parse-thread.ts --only 300 entry.ts` and divide the instructions by N (start-up and
+// warm-up, whose cost moves from run to run with tsx's cache and the compiler, are left out).
 // Without `--only`, it prints CPU µs per page (process.cpuUsage, this thread only runs).
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
@@ -70,7 +73,10 @@ let sink = 0;
 for (const e of entries) for (let i = 0; i < pages.length; i++) sink += work(e, pages[i]!, i);
 
 if (only >= 0) {
+  const callgrind = (on: boolean) => execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
+  callgrind(true);
   for (let i = 0; i < only; i++) sink += work(entries[0]!, pages[i % pages.length]!, i);
+  callgrind(false);
 } else {
   const cpu = entries.map(() => 0);
   const done = entries.map(() => 0);
