@@ -21,7 +21,7 @@ import {
  * treats character and whitespace tokens alike it becomes one token. Everything else (markup,
  * `&`, NUL, CR, surrogates, EOF) is left to parse5 itself, so the trees are parse5's.
  *
- * What it relies on, all of parse5 8.1 (checked when this module loads; when a check fails it
+ * What it relies on, all of parse5 8.1 (checked before the first parse; when a check fails it
  * parses with stock parse5 and warns, and test/selector/html-parser.test.ts fails):
  * - a character token is emitted only when the next token starts or the token type changes,
  *   and the tree builder sees nothing in between: the insertion mode when a run is read is the
@@ -234,7 +234,7 @@ class TextRunParser<T extends TreeAdapterTypeMap> extends Parser<T> {
   }
 }
 
-/** Markup that takes every path of the fast path: parsed both ways when this module loads. */
+/** Markup that takes every path of the fast path: parsed both ways before the first parse. */
 const PROBE =
   '<!doctype html><html><head> <title>t\n &amp; x</title>\n<style>a < b { }</style></head> \n lead <B CLASS="k &amp; l" data-x=\'y\nz\' u=v&lt;w>bold <i>it</b> after</i>\n' +
   '<pre>\nkept\n</pre><textarea>\n\nt &lt; x</textarea><listing>\n l</listing><table> <tr> <td> cell text </td>x y</tr> </table>' +
@@ -245,7 +245,7 @@ const PROBE =
 /**
  * Checks what the fast path relies on in the parse5 at hand, and parses a probe page with and
  * without it: null when all is as expected, else what is not (then `parseHtmlWith` parses
- * with stock parse5). Runs once when this module loads.
+ * with stock parse5). Runs once, before the first parse.
  */
 export function checkTextRuns(): string | null {
   if (typeof Parser?.parse !== 'function' || typeof Tokenizer?.prototype !== 'object') return 'parse5 no longer exports Parser and Tokenizer';
@@ -281,24 +281,38 @@ export function checkTextRuns(): string | null {
   return null;
 }
 
-let problem: string | null;
-try {
-  problem = checkTextRuns();
-} catch (err) {
-  problem = `the check threw ${(err as Error)?.message ?? String(err)}`;
-}
-if (problem !== null) {
-  process.emitWarning(`parse5's text fast path is off, parsing with stock parse5: ${problem}`, { code: 'TSCRAPY_PARSE5_TEXT_RUNS' });
+/** Whether HTML is parsed with the text fast path, and if not, why (a parse5 upgrade changed what it relies on). */
+export interface TextRunsState {
+  readonly active: boolean;
+  readonly problem: string | null;
 }
 
-/** Whether HTML is parsed with the text fast path, and if not, why (a parse5 upgrade changed what it relies on). */
-export const textRuns: { readonly active: boolean; readonly problem: string | null } = { active: problem === null, problem };
+let state: TextRunsState | undefined;
+
+/**
+ * Whether the fast path is on: `checkTextRuns()` on first use (not when this module loads, so
+ * that commands that never parse HTML do not pay for the probe), then remembered. When it is
+ * off, says so once as a process warning.
+ */
+export function textRuns(): TextRunsState {
+  if (state !== undefined) return state;
+  let problem: string | null;
+  try {
+    problem = checkTextRuns();
+  } catch (err) {
+    problem = `the check threw ${(err as Error)?.message ?? String(err)}`;
+  }
+  if (problem !== null) {
+    process.emitWarning(`parse5's text fast path is off, parsing with stock parse5: ${problem}`, { code: 'TSCRAPY_PARSE5_TEXT_RUNS' });
+  }
+  return (state = { active: problem === null, problem });
+}
 
 /**
  * Parses an HTML document the way browsers do (parse5, scripting off) with `treeAdapter`,
- * reading text through the fast path when it is active: the same tree as `parse5.parse`.
+ * reading text through the fast path when it is on: the same tree as `parse5.parse`.
  */
 export function parseHtmlWith<T extends TreeAdapterTypeMap>(text: string, treeAdapter: TreeAdapter<T>): T['document'] {
   const options: ParserOptions<T> = { treeAdapter, scriptingEnabled: false };
-  return textRuns.active ? TextRunParser.parse(text, options) : parse(text, options);
+  return (state ?? textRuns()).active ? TextRunParser.parse(text, options) : parse(text, options);
 }
