@@ -73,7 +73,13 @@ let sink = 0;
 for (const e of entries) for (let i = 0; i < pages.length; i++) sink += work(e, pages[i]!, i);
 
 if (only >= 0) {
-  const callgrind = (on: boolean) => execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
+  const callgrind = (on: boolean) => {
+    try {
+      execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
+    } catch (err) {
+      throw new Error(`--only counts instructions under callgrind (see the top of bench/parse-thread.ts); callgrind_control failed: ${(err as Error).message}`);
+    }
+  };
   callgrind(true);
   for (let i = 0; i < only; i++) sink += work(entries[0]!, pages[i % pages.length]!, i);
   callgrind(false);
