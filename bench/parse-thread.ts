@@ -12,7 +12,8 @@
 // nothing else, with callgrind's instrumentation on for those N pages only: run it as
 // `valgrind --tool=callgrind --instr-atstart=no node --single-threaded --import tsx
 // bench/parse-thread.ts --only 300 entry.ts` and divide the instructions by N (start-up and
-// warm-up, whose cost moves from run to run with tsx's cache and the compiler, are left out).
+// warm-up, whose cost moves from run to run with tsx's cache and the compiler, are left out;
+// outside callgrind the toggles do nothing).
 // Without `--only`, it prints CPU µs per page (process.cpuUsage, this thread only runs).
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -73,13 +74,7 @@ let sink = 0;
 for (const e of entries) for (let i = 0; i < pages.length; i++) sink += work(e, pages[i]!, i);
 
 if (only >= 0) {
-  const callgrind = (on: boolean) => {
-    try {
-      execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
-    } catch (err) {
-      throw new Error(`--only counts instructions under callgrind (see the top of bench/parse-thread.ts); callgrind_control failed: ${(err as Error).message}`);
-    }
-  };
+  const callgrind = (on: boolean) => execFileSync('callgrind_control', ['-i', on ? 'on' : 'off', String(process.pid)], { stdio: 'ignore' });
   callgrind(true);
   for (let i = 0; i < only; i++) sink += work(entries[0]!, pages[i % pages.length]!, i);
   callgrind(false);
