@@ -3,8 +3,9 @@
 // serialise the message as postMessage does (V8's serializer). Pages are the shop's product
 // pages (catalogueHandler, 5,000 products), rendered once in memory.
 //
-// To compare two trees in one process, name each tree's parse entry (a flat-tree-builder.ts);
-// the measured rounds alternate between them:
+// Name the parse entry to measure (a tree's flat-tree-builder.ts). Several entries run in one
+// process, rounds alternating; but parse5's code shared by two trees with different tokenizers
+// gets slower for both (polymorphic), so compare trees in separate runs, alternating:
 //
 //   node --import tsx bench/parse-thread.ts [--pages 300] [--rounds 6] [--only N] [entry.ts …]
 //
