@@ -45,8 +45,8 @@ const { CHARACTER, WHITESPACE_CHARACTER, NULL_CHARACTER } = Token.TokenType;
  * Insertion modes in which parse5 8.1 handles a CHARACTER and a WHITESPACE_CHARACTER token alike
  * but for `framesetOk`: in body, caption, cell and template (`characterInBody` /
  * `whitespaceCharacterInBody`) and in text, select and select-in-table (`_insertCharacters`).
- * The others either drop whitespace (before `<head>`, in table: whitespace is kept, text is
- * foster-parented), or leave the mode on text (initial, after body…): there runs are read in
+ * In the others text does what whitespace does not (it ends the initial, head and column-group
+ * modes, is foster-parented out of tables, reopens the body after it…): there runs are read in
  * one step but cut into tokens where parse5 cuts them.
  */
 const MERGED: readonly InsertionMode[] = [
