@@ -1,8 +1,8 @@
 import render from 'dom-serializer';
 import type { AnyNode, Document, Element } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
-import { parse as parse5 } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
+import { parseHtmlWith } from './html-parser.js';
 
 /** The markup language of a document: decides the parser, case rules and serialisation. */
 export type DocumentType = 'html' | 'xml';
@@ -13,7 +13,7 @@ export type DocumentType = 'html' | 'xml';
  * as with lxml, which parsel uses.
  */
 export function parseHtml(text: string): Document {
-  return parse5(text, { treeAdapter: adapter, scriptingEnabled: false });
+  return parseHtmlWith(text, adapter);
 }
 
 /**
@@ -33,11 +33,12 @@ export function serialize(node: AnyNode, type: DocumentType): string {
 }
 
 /**
- * parse5 appends each text run to its node with `+=` (it splits at whitespace and entities),
- * so text data are ropes that every later read walks again: reading a 70-paragraph page's
- * texts twice cost 0.38 ms instead of 8 µs. `charCodeAt` makes V8 flatten the rope in place,
- * once, for everyone holding the string. (Joining the pieces in a custom tree adapter was
- * measured too: it made parsing 2.5× slower.)
+ * parse5 appends each piece of text to its node with `+=` (it cuts text at entities, NULs, CRs
+ * and a `<` that starts no tag; stock parse5 also at every space, which html-parser.ts's fast
+ * path does not do in body text), so text data can be ropes that every later read walks again:
+ * reading a 70-paragraph page's texts twice cost 0.38 ms instead of 8 µs with stock parse5.
+ * `charCodeAt` makes V8 flatten the rope in place, once, for everyone holding the string.
+ * (Joining the pieces in a custom tree adapter was measured too: it made parsing 2.5× slower.)
  */
 function flat(s: string): string {
   if (s.length > 12) s.charCodeAt(0);

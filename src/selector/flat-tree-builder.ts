@@ -1,4 +1,5 @@
-import { html, parse, type Token, type TreeAdapter, type TreeAdapterTypeMap } from 'parse5';
+import { html, type Token, type TreeAdapter, type TreeAdapterTypeMap } from 'parse5';
+import { parseHtmlWith } from './html-parser.js';
 import { COMMENT, DOCTYPE, ELEMENT, FRAGMENT, TEXT, TreeWriter, type EncodedTree } from './tree-codec.js';
 
 /** Every node is a number: its index in the builder's columns (0 is "none"). */
@@ -357,6 +358,6 @@ function quoteId(id: string): string {
  */
 export function parseHtmlEncoded(text: string): EncodedTree {
   const builder = new FlatTreeBuilder();
-  const doc = parse<FlatTypeMap>(text, { treeAdapter: builder, scriptingEnabled: false });
+  const doc = parseHtmlWith<FlatTypeMap>(text, builder);
   return builder.encode(doc);
 }
