@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCatalogueSiteProcess } from '../../src/demo/site-process.js';
 import { catalogueRunspiderArgs } from '../measure.js';
-import { median, processTree } from '../proc-tree.js';
+import { cpuSeconds, median, processTree } from '../proc-tree.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const SCRAPY_SPIDER = here('./scrapy_catalogue.py');
@@ -76,6 +76,12 @@ function version(cmd: string, args: string[]): string {
 
 interface RunResult {
   seconds: number;
+  /** CPU seconds of the crawler's process tree (each process's last reading before it exited). */
+  cpu: number;
+  /** CPU seconds the site process spent meanwhile. */
+  siteCpu: number;
+  /** 1-minute load average when the run started: other work competing for the cores. */
+  load: number;
   /** MiB: the sum over the process tree of each process's VmHWM. */
   peakRssMb: number;
   items: string[];
@@ -87,13 +93,18 @@ interface RunResult {
  */
 function runOne(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, itemsFile: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    const load = loadavg()[0]!;
+    const siteCpu0 = cpuSeconds(sitePid) ?? 0;
     const start = process.hrtime.bigint();
     const p = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     p.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
     const hwm = new Map<number, number>();
+    const cpu = new Map<number, number>();
     const poll = setInterval(() => {
       for (const pid of processTree(p.pid!)) {
+        const c = cpuSeconds(pid);
+        if (c !== null) cpu.set(pid, c);
         try {
           const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
           if (kb > (hwm.get(pid) ?? 0)) hwm.set(pid, kb);
@@ -106,11 +117,13 @@ function runOne(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv
     p.on('error', reject);
     p.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const siteCpu = (cpuSeconds(sitePid) ?? 0) - siteCpu0;
       clearInterval(poll);
       clearTimeout(timer);
       if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${stderr}`));
       const items = readFileSync(itemsFile, 'utf8').split('\n').filter(Boolean).map(canonicalItem);
-      resolve({ seconds, peakRssMb: [...hwm.values()].reduce((a, b) => a + b, 0) / 1024, items });
+      const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      resolve({ seconds, cpu: sum(cpu), siteCpu, load, peakRssMb: sum(hwm) / 1024, items });
     });
   });
 }
@@ -187,6 +200,7 @@ console.log(
 );
 
 const site = await startCatalogueSiteProcess({ products });
+const sitePid = site.pid;
 const results = new Map<string, RunResult[]>(list.map((p) => [p.name, []]));
 let mismatch = false;
 try {
@@ -208,7 +222,10 @@ try {
       try {
         const r = await peer.run(site.origin, dir);
         results.get(peer.name)!.push(r);
-        console.log(`round ${round + 1}: ${peer.name.padEnd(22)} ${fmt(r.seconds).padStart(7)} s  ${fmt(r.peakRssMb, 1).padStart(6)} MiB  ${r.items.length} items`);
+        console.log(
+          `round ${round + 1}: ${peer.name.padEnd(22)} ${fmt(r.seconds).padStart(7)} s  CPU ${fmt(r.cpu).padStart(6)} s + site ${fmt(r.siteCpu).padStart(5)} s  ` +
+            `load ${fmt(r.load)}  ${fmt(r.peakRssMb, 1).padStart(6)} MiB  ${r.items.length} items`,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -233,14 +250,18 @@ for (const [name, runs] of results) {
 }
 
 const base = median(results.get(list[0]!.name)!.map((r) => r.seconds));
-console.log(`\n| crawler (${products} products, concurrency ${concurrency}) | wall s, median (runs) | × tscrapy's time | items/s | peak RSS MiB, median (range) | distinct items |`);
-console.log('|---|---|---|---|---|---|');
+// CPU seconds move far less with other work than wall time does: a run that took long but no
+// more CPU than the others waited for a core (see the load), not for the crawler.
+console.log(`\n| crawler (${products} products, concurrency ${concurrency}) | wall s, median (runs) | × tscrapy's time | items/s | CPU s, median (runs) | site CPU s, median | peak RSS MiB, median (range) | distinct items |`);
+console.log('|---|---|---|---|---|---|---|---|');
 for (const [name, runs] of results) {
   const secs = runs.map((r) => r.seconds);
+  const cpu = runs.map((r) => r.cpu);
   const rss = runs.map((r) => r.peakRssMb);
   const items = new Set(runs[0]!.items).size;
   console.log(
     `| ${name} | ${fmt(median(secs))} (${secs.map((s) => fmt(s)).join(', ')}) | ${fmt(median(secs) / base)} | ${Math.round(items / median(secs))} | ` +
+      `${fmt(median(cpu))} (${cpu.map((s) => fmt(s)).join(', ')}) | ${fmt(median(runs.map((r) => r.siteCpu)))} | ` +
       `${fmt(median(rss), 1)} (${fmt(Math.min(...rss), 1)}–${fmt(Math.max(...rss), 1)}) | ${items} |`,
   );
 }
