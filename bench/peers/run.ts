@@ -3,7 +3,13 @@
 // same concurrency, in alternating order, and must give the same items. Prints wall time,
 // ratios to tscrapy and peak RSS (VmHWM) of each process tree, in one table.
 //
-//   node --import tsx bench/peers/run.ts [--products 5000] [--rounds 3] [--concurrency 64]
+//   node --import tsx bench/peers/run.ts [--products 5000] [--rounds 3] [--concurrency 64] [--site memory|render]
+//
+// The site shares the machine's cores with the crawler. By default it serves each page rendered
+// once (bench/threads-site.mjs, filled by the warm-up crawl): rendering a product page per request
+// cost the site ≈ 350 µs of CPU per page, a fifth of the CPU of tscrapy's crawl on 2 cores, taken
+// from a crawler that uses both cores (tscrapy) more than from one that uses one (Crawlee,
+// Scrapy). `--site render` serves as the crawl bench does (src/demo/site-main.ts).
 //
 // The peers are installed on demand, and it says so: Scrapy from Debian (`apt-get install -y
 // python3-scrapy`, through sudo when not root) when there is no `scrapy`, and Crawlee from the
@@ -15,7 +21,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startCatalogueSiteProcess } from '../../src/demo/site-process.js';
+import { siteOfChild, startCatalogueSiteProcess, type SiteProcess } from '../../src/demo/site-process.js';
 import { catalogueRunspiderArgs } from '../measure.js';
 import { cpuSeconds, median, processTree } from '../proc-tree.js';
 
@@ -29,6 +35,7 @@ const { values: opts } = parseArgs({
     products: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '64' },
+    site: { type: 'string', default: 'memory' },
   },
 });
 const products = Number(opts.products);
@@ -39,6 +46,18 @@ for (const [name, v] of Object.entries({ products, rounds, concurrency })) {
     console.error(`--${name} must be a positive integer, got ${JSON.stringify(opts[name as keyof typeof opts])}`);
     process.exit(2);
   }
+}
+
+if (opts.site !== 'memory' && opts.site !== 'render') {
+  console.error(`--site must be memory (pages rendered once) or render (rendered per request), got ${JSON.stringify(opts.site)}`);
+  process.exit(2);
+}
+
+/** The catalogue site in its own process, serving pages from memory or rendering each request (--site). */
+function startSite(): Promise<SiteProcess> {
+  if (opts.site === 'render') return startCatalogueSiteProcess({ products });
+  const child = spawn(process.execPath, [here('../threads-site.mjs'), String(products)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return siteOfChild(child, 'the bench site');
 }
 
 /** Runs an installer in the foreground, its output shown; exits the bench when it fails. */
@@ -196,16 +215,16 @@ const list = peers(scrapy);
 const crawleePkg = JSON.parse(readFileSync(join(CRAWLEE_DIR, 'node_modules', '@crawlee', 'cheerio', 'package.json'), 'utf8')) as { version: string };
 console.log(
   `Peers: tscrapy (node ${process.version}), ${version(scrapy, ['version'])}, Crawlee ${crawleePkg.version}; ` +
-    `${products} products, concurrency ${concurrency}, ${rounds} rounds; ${cpus().length} cores, load average ${loadavg().map((l) => fmt(l)).join(' ')}`,
+    `${products} products, concurrency ${concurrency}, ${rounds} rounds, site ${opts.site === 'memory' ? 'from memory' : 'rendering each page'}; ${cpus().length} cores, load average ${loadavg().map((l) => fmt(l)).join(' ')}`,
 );
 
-const site = await startCatalogueSiteProcess({ products });
+const site = await startSite();
 const sitePid = site.pid;
 const results = new Map<string, RunResult[]>(list.map((p) => [p.name, []]));
 let mismatch = false;
 try {
-  // A first crawl, not reported: it warms the site (its gzip cache and code), which otherwise
-  // handicaps whichever crawler comes first.
+  // A first crawl, not reported: it warms the site (fills its page cache, or its gzip cache with
+  // --site render, and warms its code), which otherwise handicaps whichever crawler comes first.
   {
     const dir = mkdtempSync(join(tmpdir(), 'tscrapy-peers-'));
     try {
