@@ -20,6 +20,11 @@ function stat(pid: string): ProcStat | null {
   }
 }
 
+/** CPU seconds (user + system) `pid` has used so far; null once it has exited. */
+export function cpuSeconds(pid: number): number | null {
+  return stat(String(pid))?.cpu ?? null;
+}
+
 /** The process and its descendants (threads' children included), from /proc. */
 export function processTree(pid: number): number[] {
   const out = [pid];

@@ -3,7 +3,13 @@
 // same concurrency, in alternating order, and must give the same items. Prints wall time,
 // ratios to tscrapy and peak RSS (VmHWM) of each process tree, in one table.
 //
-//   node --import tsx bench/peers/run.ts [--products 5000] [--rounds 3] [--concurrency 64]
+//   node --import tsx bench/peers/run.ts [--products 5000] [--rounds 3] [--concurrency 64] [--site memory|render]
+//
+// The site shares the machine's cores with the crawler. By default it serves each page rendered
+// once (bench/threads-site.mjs, filled by the warm-up crawl): rendering a product page per request
+// cost the site ≈ 350 µs of CPU per page, a fifth of the CPU of tscrapy's crawl on 2 cores, taken
+// from a crawler that uses both cores (tscrapy) more than from one that uses one (Crawlee,
+// Scrapy). `--site render` serves as the crawl bench does (src/demo/site-main.ts).
 //
 // The peers are installed on demand, and it says so: Scrapy from Debian (`apt-get install -y
 // python3-scrapy`, through sudo when not root) when there is no `scrapy`, and Crawlee from the
@@ -15,9 +21,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startCatalogueSiteProcess } from '../../src/demo/site-process.js';
+import { siteOfChild, startCatalogueSiteProcess, type SiteProcess } from '../../src/demo/site-process.js';
 import { catalogueRunspiderArgs } from '../measure.js';
-import { median, processTree } from '../proc-tree.js';
+import { cpuSeconds, median, processTree } from '../proc-tree.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const SCRAPY_SPIDER = here('./scrapy_catalogue.py');
@@ -29,6 +35,7 @@ const { values: opts } = parseArgs({
     products: { type: 'string', default: '5000' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '64' },
+    site: { type: 'string', default: 'memory' },
   },
 });
 const products = Number(opts.products);
@@ -39,6 +46,18 @@ for (const [name, v] of Object.entries({ products, rounds, concurrency })) {
     console.error(`--${name} must be a positive integer, got ${JSON.stringify(opts[name as keyof typeof opts])}`);
     process.exit(2);
   }
+}
+
+if (opts.site !== 'memory' && opts.site !== 'render') {
+  console.error(`--site must be memory (pages rendered once) or render (rendered per request), got ${JSON.stringify(opts.site)}`);
+  process.exit(2);
+}
+
+/** The catalogue site in its own process, serving pages from memory or rendering each request (--site). */
+function startSite(): Promise<SiteProcess> {
+  if (opts.site === 'render') return startCatalogueSiteProcess({ products });
+  const child = spawn(process.execPath, [here('../threads-site.mjs'), String(products)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return siteOfChild(child, 'the bench site');
 }
 
 /** Runs an installer in the foreground, its output shown; exits the bench when it fails. */
@@ -76,6 +95,12 @@ function version(cmd: string, args: string[]): string {
 
 interface RunResult {
   seconds: number;
+  /** CPU seconds of the crawler's process tree (each process's last reading before it exited). */
+  cpu: number;
+  /** CPU seconds the site process spent meanwhile. */
+  siteCpu: number;
+  /** 1-minute load average when the run started: other work competing for the cores. */
+  load: number;
   /** MiB: the sum over the process tree of each process's VmHWM. */
   peakRssMb: number;
   items: string[];
@@ -87,13 +112,18 @@ interface RunResult {
  */
 function runOne(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, itemsFile: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    const load = loadavg()[0]!;
+    const siteCpu0 = cpuSeconds(sitePid) ?? 0;
     const start = process.hrtime.bigint();
     const p = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     p.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
     const hwm = new Map<number, number>();
+    const cpu = new Map<number, number>();
     const poll = setInterval(() => {
       for (const pid of processTree(p.pid!)) {
+        const c = cpuSeconds(pid);
+        if (c !== null) cpu.set(pid, c);
         try {
           const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
           if (kb > (hwm.get(pid) ?? 0)) hwm.set(pid, kb);
@@ -106,11 +136,13 @@ function runOne(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv
     p.on('error', reject);
     p.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const siteCpu = (cpuSeconds(sitePid) ?? 0) - siteCpu0;
       clearInterval(poll);
       clearTimeout(timer);
       if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${stderr}`));
       const items = readFileSync(itemsFile, 'utf8').split('\n').filter(Boolean).map(canonicalItem);
-      resolve({ seconds, peakRssMb: [...hwm.values()].reduce((a, b) => a + b, 0) / 1024, items });
+      const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      resolve({ seconds, cpu: sum(cpu), siteCpu, load, peakRssMb: sum(hwm) / 1024, items });
     });
   });
 }
@@ -183,15 +215,16 @@ const list = peers(scrapy);
 const crawleePkg = JSON.parse(readFileSync(join(CRAWLEE_DIR, 'node_modules', '@crawlee', 'cheerio', 'package.json'), 'utf8')) as { version: string };
 console.log(
   `Peers: tscrapy (node ${process.version}), ${version(scrapy, ['version'])}, Crawlee ${crawleePkg.version}; ` +
-    `${products} products, concurrency ${concurrency}, ${rounds} rounds; ${cpus().length} cores, load average ${loadavg().map((l) => fmt(l)).join(' ')}`,
+    `${products} products, concurrency ${concurrency}, ${rounds} rounds, site ${opts.site === 'memory' ? 'from memory' : 'rendering each page'}; ${cpus().length} cores, load average ${loadavg().map((l) => fmt(l)).join(' ')}`,
 );
 
-const site = await startCatalogueSiteProcess({ products });
+const site = await startSite();
+const sitePid = site.pid;
 const results = new Map<string, RunResult[]>(list.map((p) => [p.name, []]));
 let mismatch = false;
 try {
-  // A first crawl, not reported: it warms the site (its gzip cache and code), which otherwise
-  // handicaps whichever crawler comes first.
+  // A first crawl, not reported: it warms the site (fills its page cache, or its gzip cache with
+  // --site render, and warms its code), which otherwise handicaps whichever crawler comes first.
   {
     const dir = mkdtempSync(join(tmpdir(), 'tscrapy-peers-'));
     try {
@@ -208,7 +241,10 @@ try {
       try {
         const r = await peer.run(site.origin, dir);
         results.get(peer.name)!.push(r);
-        console.log(`round ${round + 1}: ${peer.name.padEnd(22)} ${fmt(r.seconds).padStart(7)} s  ${fmt(r.peakRssMb, 1).padStart(6)} MiB  ${r.items.length} items`);
+        console.log(
+          `round ${round + 1}: ${peer.name.padEnd(22)} ${fmt(r.seconds).padStart(7)} s  CPU ${fmt(r.cpu).padStart(6)} s + site ${fmt(r.siteCpu).padStart(5)} s  ` +
+            `load ${fmt(r.load)}  ${fmt(r.peakRssMb, 1).padStart(6)} MiB  ${r.items.length} items`,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -233,14 +269,18 @@ for (const [name, runs] of results) {
 }
 
 const base = median(results.get(list[0]!.name)!.map((r) => r.seconds));
-console.log(`\n| crawler (${products} products, concurrency ${concurrency}) | wall s, median (runs) | × tscrapy's time | items/s | peak RSS MiB, median (range) | distinct items |`);
-console.log('|---|---|---|---|---|---|');
+// CPU seconds move far less with other work than wall time does: a run that took long but no
+// more CPU than the others waited for a core (see the load), not for the crawler.
+console.log(`\n| crawler (${products} products, concurrency ${concurrency}) | wall s, median (runs) | × tscrapy's time | items/s | CPU s, median (runs) | site CPU s, median | peak RSS MiB, median (range) | distinct items |`);
+console.log('|---|---|---|---|---|---|---|---|');
 for (const [name, runs] of results) {
   const secs = runs.map((r) => r.seconds);
+  const cpu = runs.map((r) => r.cpu);
   const rss = runs.map((r) => r.peakRssMb);
   const items = new Set(runs[0]!.items).size;
   console.log(
     `| ${name} | ${fmt(median(secs))} (${secs.map((s) => fmt(s)).join(', ')}) | ${fmt(median(secs) / base)} | ${Math.round(items / median(secs))} | ` +
+      `${fmt(median(cpu))} (${cpu.map((s) => fmt(s)).join(', ')}) | ${fmt(median(runs.map((r) => r.siteCpu)))} | ` +
       `${fmt(median(rss), 1)} (${fmt(Math.min(...rss), 1)}–${fmt(Math.max(...rss), 1)}) | ${items} |`,
   );
 }

@@ -288,7 +288,8 @@ export class Engine {
 
   async #rescheduled(original: Request, next: Request): Promise<void> {
     await this.crawl(next);
-    await this.#p.scheduler.done(original);
+    const acked = this.#p.scheduler.done(original);
+    if (acked) await acked;
   }
 
   async #downloaded(request: Request, response: Response): Promise<void> {
@@ -301,7 +302,9 @@ export class Engine {
     }
     if (signals.has('responseReceived')) signals.send('responseReceived', { response, request, spider });
     await scraper.handleResponse(response, request);
-    if (!this.#forced) await scheduler.done(request);
+    if (this.#forced) return;
+    const acked = scheduler.done(request);
+    if (acked) await acked;
   }
 
   async #failed(request: Request, error: Error): Promise<void> {
@@ -312,7 +315,9 @@ export class Engine {
       return;
     }
     await this.#p.scraper.handleFailure(error, request);
-    if (!this.#forced) await this.#p.scheduler.done(request);
+    if (this.#forced) return;
+    const acked = this.#p.scheduler.done(request);
+    if (acked) await acked;
   }
 
   /**

@@ -111,9 +111,12 @@ export class Scheduler {
     return r;
   }
 
-  /** The request's callback output is recorded: the backend may forget it. */
-  async done(request: Request): Promise<void> {
-    await this.#queue.ack(request);
+  /**
+   * The request's callback output is recorded: the backend may forget it. Synchronous when the
+   * backend is (memory): once per response, callers then need not wait a turn for nothing.
+   */
+  done(request: Request): void | Promise<void> {
+    return this.#queue.ack(request);
   }
 
   /** How far earlier runs of this job got through `spider.start()` (JOBDIR), or null. */

@@ -85,15 +85,22 @@ export class SignalManager {
   async sendAsync<K extends SignalName>(name: K, payload: SignalMap[K]): Promise<void> {
     const list = this.#handlers.get(name);
     if (!list) return;
-    await Promise.all(
-      list.map(async (h) => {
-        try {
-          await h(payload);
-        } catch (err) {
-          this.#report(name, err);
+    // Handlers are called in order, each now, as an async wrapper per handler did; only the
+    // promises they return are waited for. itemScraped goes out once per item, and the wrappers
+    // and Promise.all made five promises per item even when every handler was synchronous.
+    let waits: Array<Promise<void>> | undefined;
+    for (let i = 0, n = list.length; i < n; i++) {
+      if (!(i in list)) continue; // removed by an earlier handler, as Array.map skips it
+      try {
+        const r = list[i]!(payload);
+        if (r && typeof (r as Promise<void>).then === 'function') {
+          (waits ??= []).push(Promise.resolve(r).then(undefined, (err: unknown) => this.#report(name, err)));
         }
-      }),
-    );
+      } catch (err) {
+        this.#report(name, err);
+      }
+    }
+    if (waits !== undefined) await Promise.all(waits);
   }
 
   disconnectAll(): void {

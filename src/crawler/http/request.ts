@@ -69,6 +69,27 @@ export interface RequestJSON {
 const SCHEMES = /^(?:https?|file|data|ftp):/i;
 
 /**
+ * The URL the Request being constructed takes as it is, set only around that one constructor
+ * call by requestOfParsedUrl: it is already the URL parser's output, and parsing it again
+ * gives it back unchanged.
+ */
+let parsedUrl: string | null = null;
+
+/**
+ * `new Request(url, options)` for a URL that is the URL parser's output already (`new
+ * URL(…).href` of an http, https or file URL): the constructor does not parse it again.
+ * For code that has just resolved the URL, such as `followAll()`.
+ */
+export function requestOfParsedUrl(url: string, options: RequestOptions): Request {
+  parsedUrl = url;
+  try {
+    return new Request(url, options);
+  } finally {
+    parsedUrl = null;
+  }
+}
+
+/**
  * Every option name of `T`, as a set for checkOptionNames. Built from a record keyed by
  * `keyof T`, so adding an option to the interface does not compile until it is listed here too.
  */
@@ -115,7 +136,8 @@ export class Request {
   #flags: string[] | undefined;
 
   constructor(url: string, options: RequestOptions = {}) {
-    this.url = Request.checkUrl(url);
+    this.url = url === parsedUrl ? url : Request.checkUrl(url);
+    parsedUrl = null;
     checkOptionNames(() => `Request ${this.url}`, options, REQUEST_OPTION_NAMES);
     this.method = (options.method ?? 'GET').toUpperCase();
     // Like Scrapy, a request owns copies of the caller's containers: a start() that reuses one

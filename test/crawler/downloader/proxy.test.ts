@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { maskUrl } from '../../../src/crawler/downloader/mask.js';
-import { bypassesProxy, proxyEnvFrom } from '../../../src/crawler/downloader/middlewares/http-proxy.js';
+import { bypassesProxy, HttpProxyMiddleware, proxyEnvFrom } from '../../../src/crawler/downloader/middlewares/http-proxy.js';
 import { ConnectionError } from '../../../src/crawler/errors.js';
 import { Request } from '../../../src/crawler/http/request.js';
+import { LEVELS, Logger, MemorySink } from '../../../src/crawler/logger.js';
 import { startFaultSite, type FaultSite } from '../../support/fault-site.js';
 import { json, openDownloader } from './helpers.js';
 import { selfSignedCert, startLocalProxy, type LocalProxy } from './local-proxy.js';
@@ -123,6 +124,22 @@ describe('HttpProxyMiddleware and https', { timeout: 60_000 }, () => {
       await h.close();
       await h2.close();
     }
+  });
+
+  it('takes the environment proxy of the URL\'s scheme, none when the environment has none for it', () => {
+    const logger = new Logger('test', LEVELS.WARNING, new MemorySink());
+    const both = new HttpProxyMiddleware(proxyEnvFrom({ http_proxy: 'http://plain:1', https_proxy: 'http://secure:2', no_proxy: 'direct.test' }), logger);
+    const onlyHttps = new HttpProxyMiddleware(proxyEnvFrom({ HTTPS_PROXY: 'http://secure:2' }), logger);
+    const proxied = (mw: HttpProxyMiddleware, url: string) => {
+      const r = new Request(url);
+      mw.processRequest(r);
+      return r.meta.proxy;
+    };
+    assert.equal(proxied(both, 'http://shop.test/a'), 'http://plain:1');
+    assert.equal(proxied(both, 'HTTPS://shop.test/a'), 'http://secure:2');
+    assert.equal(proxied(both, 'https://direct.test/a'), undefined);
+    assert.equal(proxied(onlyHttps, 'http://shop.test/a'), undefined);
+    assert.equal(proxied(onlyHttps, 'https://shop.test/a'), 'http://secure:2');
   });
 
   it('matches no_proxy entries and masks proxy passwords', () => {

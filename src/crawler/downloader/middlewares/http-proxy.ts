@@ -66,9 +66,10 @@ export class HttpProxyMiddleware implements DownloaderMiddleware {
       this.#apply(request, String(meta.proxy), false);
       return;
     }
-    const url = new URL(request.url);
-    const proxy = url.protocol === 'https:' ? this.env.https : this.env.http;
-    if (!proxy || bypassesProxy(url, this.env.noProxy)) return;
+    // Parsed only when a proxy may apply: without one in the environment (most crawls) every
+    // request would pay a URL parse for nothing.
+    const proxy = /^https:/i.test(request.url) ? this.env.https : this.env.http;
+    if (!proxy || bypassesProxy(new URL(request.url), this.env.noProxy)) return;
     this.#apply(request, proxy, true);
   }
 
