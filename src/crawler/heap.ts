@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { InvalidArgumentError } from './errors.js';
 
@@ -13,7 +12,7 @@ import { InvalidArgumentError } from './errors.js';
 export function applyHeapGrowingPercent(percent: number): void {
   checkHeapGrowingPercent(percent);
   if (percent === 0) return;
-  setFlagsFromString(`--heap-growing-percent=${percent}`);
+  v8().setFlagsFromString(`--heap-growing-percent=${percent}`);
   collectGarbageNow();
 }
 
@@ -33,12 +32,20 @@ export function checkHeapGrowingPercent(percent: number): void {
  */
 function collectGarbageNow(): void {
   // The documented way to reach V8's gc() without starting Node with --expose-gc.
-  setFlagsFromString('--expose-gc');
+  v8().setFlagsFromString('--expose-gc');
   try {
     (runInNewContext('gc') as () => void)();
   } finally {
-    setFlagsFromString('--no-expose-gc');
+    v8().setFlagsFromString('--no-expose-gc');
   }
+}
+
+/**
+ * node:v8, loaded when the heap is tuned (after a crawl's first response) rather than with the
+ * crawler: nothing before the first request needs it (≈ 0.5 ms of CPU at every start).
+ */
+function v8(): typeof import('node:v8') {
+  return process.getBuiltinModule('node:v8');
 }
 
 /**
