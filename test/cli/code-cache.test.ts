@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { Script } from 'node:vm';
-import { runCli, tempTree } from './helpers.js';
+import { onePageSpider, runCli, startTitleSite, tempTree } from './helpers.js';
 
 /**
  * `tscrapy crawl`/`runspider` run the crawl bundle with V8's code cache (src/cli/crawl-loader.ts),
@@ -14,34 +12,20 @@ import { runCli, tempTree } from './helpers.js';
  * the cache's state, the crawl's output is the same; a cache that V8 or the loader refuses is
  * written again, one that is used is left as it is.
  */
-const SPIDER = `import { Request, Spider, type Response } from 'tscrapy';
-export default class Once extends Spider {
-  override name = 'once';
-  declare url: string;
-  override async *start() {
-    yield new Request(this.url);
-  }
-  override parse(response: Response) {
-    return [{ title: response.css('title::text').get() }];
-  }
-}
-`;
 
 describe('the crawl bundle\'s code cache', { timeout: 180_000 }, () => {
-  let server: Server;
+  let closeSite: () => void;
   let url: string;
   let tree: Awaited<ReturnType<typeof tempTree>>;
   let tmp: string;
   let cacheDir: string;
 
   before(async () => {
-    server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<title>cached</title>'));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    tree = await tempTree({ 'once.ts': SPIDER });
+    ({ url, close: closeSite } = await startTitleSite('cached'));
+    tree = await tempTree({ 'once.ts': onePageSpider() });
   });
   after(async () => {
-    server.close();
+    closeSite();
     await tree.cleanup();
   });
   let n = 0;

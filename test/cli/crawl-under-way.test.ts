@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { runProcess } from '../support/process.js';
-import { BIN, tempTree } from './helpers.js';
+import { BIN, onePageSpider, startTitleSite, tempTree } from './helpers.js';
 
-const SPIDER = `import { Request, Spider, type Response } from 'tscrapy';
-export default class Once extends Spider {
-  override name = 'once';
-  declare url: string;
-  override async *start() {
-    console.log('start() runs');
-    yield new Request(this.url);
-  }
-  override parse(response: Response) {
-    return [{ title: response.css('title::text').get() }];
-  }
-}
-`;
 
 /**
  * runCrawl tunes V8's heap (HEAP_GROWING_PERCENT, src/crawler/heap.ts: a flag and one full
@@ -27,18 +12,16 @@ export default class Once extends Spider {
  * first response.
  */
 describe('a crawl tunes the heap once it is under way', { timeout: 120_000 }, () => {
-  let server: Server;
+  let closeSite: () => void;
   let url: string;
   let tree: Awaited<ReturnType<typeof tempTree>>;
 
   before(async () => {
-    server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<title>t</title>'));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    tree = await tempTree({ 'once.ts': SPIDER });
+    ({ url, close: closeSite } = await startTitleSite('t'));
+    tree = await tempTree({ 'once.ts': onePageSpider("console.log('start() runs');") });
   });
   after(async () => {
-    server.close();
+    closeSite();
     await tree.cleanup();
   });
 

@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,4 +79,31 @@ export async function waitFor(check: () => boolean, ms = 15_000, what = 'conditi
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * A spider file that requests the URL given as `-a url=…` and yields the page's title;
+ * `startLine`, if given, runs first in start() (a line a test can look for in the output).
+ */
+export function onePageSpider(startLine = ''): string {
+  return `import { Request, Spider, type Response } from 'tscrapy';
+export default class Once extends Spider {
+  override name = 'once';
+  declare url: string;
+  override async *start() {
+    ${startLine}
+    yield new Request(this.url);
+  }
+  override parse(response: Response) {
+    return [{ title: response.css('title::text').get() }];
+  }
+}
+`;
+}
+
+/** A site on 127.0.0.1 answering every request with a page titled `title`. */
+export async function startTitleSite(title: string): Promise<{ url: string; close: () => void }> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<title>${title}</title>`));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() };
 }
