@@ -8,7 +8,7 @@
 // other entry point.
 import { build, transform } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -18,6 +18,7 @@ const dist = `${root}dist`;
 const outdir = `${dist}/bundled`;
 const outfile = `${outdir}/crawl.cjs`;
 const { BUNDLE_HASH_PREFIX, BUNDLE_PARAMS, BUNDLE_WRAPPER_PARAMS } = await import(pathToFileURL(`${dist}/cli/crawl-loader.js`).href);
+const { writeFileAtomicSync } = await import(pathToFileURL(`${dist}/util/atomic-file.js`).href);
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
 // Not bundled: optional packages (they may be missing, and some hold native addons), esbuild
@@ -158,7 +159,6 @@ function routeDynamicImports(code) {
   return out + code.slice(at);
 }
 
-rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   entryPoints: [`${dist}/cli/crawl-bundle.js`],
   outfile,
@@ -184,17 +184,22 @@ const code = routeDynamicImports(result.outputFiles[0].text).replace(/[^\0-\x7f]
 // The wrapper opens on the second line: stack traces give the bundle's line numbers plus one.
 const wrapped = `(function (${BUNDLE_WRAPPER_PARAMS.join(', ')}) {${code}\n})\n`;
 const hash = createHash('sha256').update(wrapped).digest('hex').slice(0, 32);
+// Each file is renamed into place and the folder is never emptied: a crawl that starts during a
+// rebuild (`npm install` of a project that depends on this checkout runs its `prepare`) reads
+// the old bundle or the new one, never none or half of one.
 mkdirSync(outdir, { recursive: true });
-writeFileSync(outfile, `${BUNDLE_HASH_PREFIX}${hash}\n${wrapped}`);
+writeFileAtomicSync(outfile, `${BUNDLE_HASH_PREFIX}${hash}\n${wrapped}`);
 
 // `tscrapy` for the spiders a bundled crawl loads (src/cli/crawl-main.ts points their imports
 // here): the library's named exports, taken from the running bundle.
 const names = Object.keys(await import(pathToFileURL(`${dist}/index.js`).href)).sort();
-writeFileSync(
+writeFileAtomicSync(
   `${outdir}/crawl-api.js`,
   `// Written by scripts/bundle.js: the library's API from the crawl bundle (src/cli/crawl-loader.ts).\n` +
     `import { loadCrawlBundle } from '../cli/crawl-loader.js';\n\n` +
     `export const {\n${names.map((n) => `  ${n},\n`).join('')}} = loadCrawlBundle().api;\n`,
 );
+// What older builds left there (the chunks of an earlier layout); not a concurrent build's temp files.
+for (const name of readdirSync(outdir)) if (!['crawl.cjs', 'crawl-api.js'].includes(name) && !name.endsWith('.tmp')) rmSync(`${outdir}/${name}`, { recursive: true, force: true });
 const inputs = Object.keys(result.metafile.inputs).length;
 console.log(`dist/bundled: crawl.cjs ${(code.length / 1e6).toFixed(1)} MB from ${inputs} modules, ${names.length} names in crawl-api.js`);
