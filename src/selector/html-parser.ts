@@ -255,7 +255,8 @@ export function checkTextRuns(): string | null {
   for (const m of ['_stateData', '_stateRcdata', '_stateRawtext', '_stateScriptData', '_statePlaintext', '_ensureCharacterToken', '_extendRun', '_callState']) {
     if (typeof proto[m] !== 'function') return `parse5's Tokenizer has no ${m} method`;
   }
-  const parser = new TextRunParser({ treeAdapter: defaultTreeAdapter, scriptingEnabled: false });
+  const options = { treeAdapter: defaultTreeAdapter, scriptingEnabled: false };
+  const parser = new TextRunParser(options);
   const tokenizer = parser.tokenizer as unknown as Record<string, unknown>;
   const pre = parser.tokenizer.preprocessor as unknown as Record<string, unknown>;
   const fields: [Record<string, unknown>, string, string][] = [
@@ -271,7 +272,6 @@ export function checkTextRuns(): string | null {
     [parser as unknown as Record<string, unknown>, 'skipNextNewLine', 'boolean'],
   ];
   for (const [obj, field, type] of fields) if (typeof obj[field] !== type) return `parse5's parser has no ${field} of type ${type}`;
-  const options = { treeAdapter: defaultTreeAdapter, scriptingEnabled: false };
   const reference = new TextRunParser(options);
   (reference.tokenizer as TextRunTokenizer).perCodePoint = true;
   reference.tokenizer.write(PROBE, true);
